@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// The promts CLI entry point: oclif finds the compiled commands in dist/commands.
+import { execute } from '@oclif/core';
+
+await execute({ dir: import.meta.url });

@@ -1,0 +1,134 @@
+import { RE2JS } from 're2js';
+
+/**
+ * A fully anchored regular expression with RE2 semantics (linear time: a user's regex can
+ * never backtrack without bound). Common shapes are answered without running the regex at
+ * all: a literal, an alternation of literals, `prefix.*`, `.*suffix`, `.*`, `.+`.
+ */
+export class AnchoredRegex {
+  readonly source: string;
+  private readonly re: RE2JS;
+  private readonly fast: ((s: string) => boolean) | undefined;
+
+  /** Throws RegexError when `source` is not valid RE2 syntax. */
+  constructor(source: string) {
+    this.source = source;
+    try {
+      this.re = RE2JS.compile('^(?:' + source + ')$', RE2JS.DOTALL);
+    } catch (e) {
+      throw new RegexError(source, e instanceof Error ? e.message : String(e));
+    }
+    this.fast = fastMatcher(source);
+  }
+
+  matches(s: string): boolean {
+    return this.fast ? this.fast(s) : this.re.matches(s);
+  }
+
+  /** Capture groups of a whole-string match (index 0 = whole match), or null when it does not match. */
+  exec(s: string): string[] | null {
+    const m = this.re.matcher(s);
+    if (!m.matches()) return null;
+    const groups: string[] = [];
+    for (let i = 0; i <= m.groupCount(); i++) groups.push(m.group(i) ?? '');
+    return groups;
+  }
+
+  /**
+   * Expands `$1`, `${1}`, `$name`, `${name}` in template with the groups of a match, the way Go's
+   * Regexp.Expand does (an unknown group or an out-of-range index expands to '').
+   */
+  expand(template: string, groups: string[], names?: ReadonlyMap<string, number>): string {
+    return expandTemplate(template, groups, names ?? this.groupNames());
+  }
+
+  groupNames(): ReadonlyMap<string, number> {
+    const out = new Map<string, number>();
+    const named = this.re.namedGroups() as Record<string, number> | Map<string, number>;
+    if (named instanceof Map) for (const [k, v] of named) out.set(k, v);
+    else for (const k of Object.keys(named)) out.set(k, named[k]!);
+    return out;
+  }
+}
+
+export class RegexError extends Error {
+  readonly code = 'bad_regex';
+  constructor(readonly source: string, readonly reason: string) {
+    super(`error parsing regexp: ${reason}: \`${source}\``);
+  }
+}
+
+function expandTemplate(tpl: string, groups: string[], names: ReadonlyMap<string, number>): string {
+  let out = '';
+  let i = 0;
+  while (i < tpl.length) {
+    const c = tpl[i]!;
+    if (c !== '$' || i + 1 >= tpl.length) {
+      out += c;
+      i++;
+      continue;
+    }
+    if (tpl[i + 1] === '$') {
+      out += '$';
+      i += 2;
+      continue;
+    }
+    let name: string;
+    let end: number;
+    if (tpl[i + 1] === '{') {
+      const close = tpl.indexOf('}', i + 2);
+      if (close < 0) {
+        out += c;
+        i++;
+        continue;
+      }
+      name = tpl.slice(i + 2, close);
+      end = close + 1;
+      if (!/^[A-Za-z0-9_]+$/.test(name)) {
+        out += c;
+        i++;
+        continue;
+      }
+    } else {
+      const m = /^[A-Za-z0-9_]+/.exec(tpl.slice(i + 1));
+      if (!m) {
+        out += c;
+        i++;
+        continue;
+      }
+      name = m[0];
+      end = i + 1 + name.length;
+    }
+    if (/^[0-9]+$/.test(name)) {
+      const n = Number(name);
+      out += n < groups.length ? groups[n] : '';
+    } else {
+      const n = names.get(name);
+      out += n !== undefined && n < groups.length ? groups[n] : '';
+    }
+    i = end;
+  }
+  return out;
+}
+
+const META = /[\\.+*?()|[\]{}^$]/;
+
+function fastMatcher(src: string): ((s: string) => boolean) | undefined {
+  if (src === '.*') return () => true;
+  if (src === '.+') return (s) => s.length > 0;
+  if (!META.test(src)) return (s) => s === src;
+  if (src.endsWith('.*') && !META.test(src.slice(0, -2))) {
+    const p = src.slice(0, -2);
+    return (s) => s.startsWith(p);
+  }
+  if (src.startsWith('.*') && !META.test(src.slice(2))) {
+    const p = src.slice(2);
+    return (s) => s.endsWith(p);
+  }
+  const alts = src.split('|');
+  if (alts.length > 1 && alts.every((a) => !META.test(a))) {
+    const set = new Set(alts);
+    return (s) => set.has(s);
+  }
+  return undefined;
+}

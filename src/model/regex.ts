@@ -14,7 +14,8 @@ export class AnchoredRegex {
   constructor(source: string) {
     this.source = source;
     try {
-      this.re = RE2JS.compile('^(?:' + source + ')$', RE2JS.DOTALL);
+      // No DOTALL: in Prometheus 2.x (Go regexp defaults) '.' does not match a newline.
+      this.re = RE2JS.compile('^(?:' + source + ')$');
     } catch (e) {
       throw new RegexError(source, e instanceof Error ? e.message : String(e));
     }
@@ -114,16 +115,17 @@ function expandTemplate(tpl: string, groups: string[], names: ReadonlyMap<string
 const META = /[\\.+*?()|[\]{}^$]/;
 
 function fastMatcher(src: string): ((s: string) => boolean) | undefined {
-  if (src === '.*') return () => true;
-  if (src === '.+') return (s) => s.length > 0;
+  // '.' does not match '\n' (Go's default flags), so the shortcuts check for it.
+  if (src === '.*') return (s) => !s.includes('\n');
+  if (src === '.+') return (s) => s.length > 0 && !s.includes('\n');
   if (!META.test(src)) return (s) => s === src;
   if (src.endsWith('.*') && !META.test(src.slice(0, -2))) {
     const p = src.slice(0, -2);
-    return (s) => s.startsWith(p);
+    return (s) => s.startsWith(p) && !s.includes('\n', p.length);
   }
   if (src.startsWith('.*') && !META.test(src.slice(2))) {
     const p = src.slice(2);
-    return (s) => s.endsWith(p);
+    return (s) => s.endsWith(p) && !s.slice(0, s.length - p.length).includes('\n');
   }
   const alts = src.split('|');
   if (alts.length > 1 && alts.every((a) => !META.test(a))) {

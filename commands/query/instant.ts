@@ -1,0 +1,34 @@
+import { Args, Command, Flags } from '@oclif/core';
+import { renderError } from '../../src/cli/index.js';
+import { ParseError, PromClient, formatCaret, parseExpr, parseTimeArg, pickFormat, renderValue } from '../../src/promql/index.js';
+
+export default class QueryInstant extends Command {
+  static override summary = 'Run instant query.';
+  static override description = 'Evaluates a PromQL expression at one instant on a Prometheus-API server, like promtool query instant.';
+  static override examples = [
+    '<%= config.bin %> query instant http://localhost:9090 up',
+    '<%= config.bin %> query instant --time 2023-02-01T01:00:00Z -o json http://localhost:9090 \'rate(http_requests_total[5m])\'',
+  ];
+  static override args = {
+    server: Args.string({ description: 'Prometheus server to query.', required: true }),
+    expr: Args.string({ description: 'PromQL query expression.', required: true }),
+  };
+  static override flags = {
+    time: Flags.string({ description: 'Query evaluation time (RFC3339 or Unix timestamp).' }),
+    format: Flags.string({ char: 'o', description: 'Output format of the query (promql, json; table on a terminal).', options: ['promql', 'json', 'table'] }),
+    'enable-feature': Flags.string({ description: 'Accepted for promtool compatibility; has no effect.', multiple: true }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(QueryInstant);
+    try {
+      parseExpr(args.expr);
+      const time = flags.time !== undefined ? parseTimeArg(flags.time) : Date.now();
+      const { data } = await new PromClient(args.server).instant(args.expr, time);
+      this.log(renderValue(data, pickFormat(flags.format, process.stdout.isTTY === true)));
+    } catch (e) {
+      process.stderr.write((e instanceof ParseError ? formatCaret(args.expr, e) : renderError(e)) + '\n');
+      this.exit(1);
+    }
+  }
+}

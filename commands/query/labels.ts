@@ -1,0 +1,33 @@
+import { Args, Command, Flags } from '@oclif/core';
+import { renderError } from '../../src/cli/index.js';
+import { PromClient, parseTimeArg, pickFormat, renderLabelValues } from '../../src/promql/index.js';
+
+export default class QueryLabels extends Command {
+  static override summary = 'Run labels query.';
+  static override description = 'Lists the values of a label on a Prometheus-API server, like promtool query labels.';
+  static override examples = ['<%= config.bin %> query labels http://localhost:9090 job', '<%= config.bin %> query labels --match up http://localhost:9090 instance'];
+  static override args = {
+    server: Args.string({ description: 'Prometheus server to query.', required: true }),
+    name: Args.string({ description: 'Label name to provide label values for.', required: true }),
+  };
+  static override flags = {
+    start: Flags.string({ description: 'Start time (RFC3339 or Unix timestamp).' }),
+    end: Flags.string({ description: 'End time (RFC3339 or Unix timestamp).' }),
+    match: Flags.string({ description: 'Series selector. Can be specified multiple times.', multiple: true }),
+    format: Flags.string({ char: 'o', description: 'Output format of the query (promql, json; table on a terminal).', options: ['promql', 'json', 'table'] }),
+    'enable-feature': Flags.string({ description: 'Accepted for promtool compatibility; has no effect.', multiple: true }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(QueryLabels);
+    try {
+      const start = flags.start !== undefined ? parseTimeArg(flags.start) : undefined;
+      const end = flags.end !== undefined ? parseTimeArg(flags.end) : undefined;
+      const { data } = await new PromClient(args.server).labelValues(args.name, flags.match ?? [], start, end);
+      this.log(renderLabelValues(data, pickFormat(flags.format, process.stdout.isTTY === true)));
+    } catch (e) {
+      process.stderr.write(renderError(e) + '\n');
+      this.exit(1);
+    }
+  }
+}

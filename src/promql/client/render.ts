@@ -1,0 +1,35 @@
+// Output for `promts query ...`: promtool's text (promql), the API's JSON, or a table on a TTY.
+import Table from 'cli-table3';
+import { formatValuePromQL, labelSetString, valueRows, type ApiData, type ApiMetric } from './index.js';
+
+export type OutputFormat = 'promql' | 'json' | 'table';
+
+/** promtool defaults to promql; a terminal gets a table unless a format was asked for. */
+export function pickFormat(flag: string | undefined, isTTY: boolean): OutputFormat {
+  if (flag === 'promql' || flag === 'json' || flag === 'table') return flag;
+  return isTTY ? 'table' : 'promql';
+}
+
+function table(head: string[], rows: string[][]): string {
+  const t = new Table({ head, style: { head: [], border: [] } });
+  for (const r of rows) t.push(r);
+  return t.toString();
+}
+
+export function renderValue(d: ApiData, f: OutputFormat): string {
+  if (f === 'json') return JSON.stringify(d);
+  if (f === 'promql') return formatValuePromQL(d);
+  return table(['series', 'time', 'value'], valueRows(d));
+}
+
+export function renderSeries(s: ApiMetric[], f: OutputFormat): string {
+  if (f === 'json') return JSON.stringify(s);
+  if (f === 'promql') return s.map(labelSetString).join('\n');
+  return table(['series'], s.map((m) => [labelSetString(m)]));
+}
+
+export function renderLabelValues(v: string[], f: OutputFormat): string {
+  if (f === 'json') return JSON.stringify(v);
+  if (f === 'promql') return v.join('\n');
+  return table(['value'], v.map((x) => [x]));
+}

@@ -1,0 +1,78 @@
+import { cwd } from 'node:process';
+import { Labels, formatDuration } from '../model/index.js';
+import { renderConfigYaml } from '../config/index.js';
+import { parseExpr } from '../promql/index.js';
+import type { WebDeps } from '../web/index.js';
+import type { Running } from './run.js';
+import { PROMTS_VERSION } from './version.js';
+import { targetsInfo, targetMetadata } from './targets.js';
+
+/** Implements the web layer's providers over the running server's parts. */
+export function buildWebDeps(r: Running, lifecycle: { reload: () => Promise<void>; quit: () => void }): WebDeps {
+  const empty = { numSeries: 0, numLabelPairs: 0, chunkCount: 0, minTime: 0, maxTime: 0 };
+  return {
+    // Until the storage is open the API answers 503 (ready() is false), so this is never read empty.
+    queryable: { querier: (mint, maxt) => r.db!.querier(mint, maxt) },
+    engine: r.engine,
+    config: () => ({ yaml: renderConfigYaml(r.config) }),
+    externalLabels: () => labelsOf(r.config.global.external_labels),
+    flags: r.opts.raw,
+    buildInfo: {
+      version: PROMTS_VERSION,
+      revision: '',
+      branch: '',
+      buildUser: 'promts',
+      buildDate: '',
+      goVersion: `node${process.versions.node}`,
+    },
+    runtimeInfo: () => ({
+      startTime: r.startedAt.toISOString(),
+      CWD: cwd(),
+      reloadConfigSuccess: r.reloadSuccess,
+      lastConfigTime: r.configLoadedAt.toISOString(),
+      corruptionCount: r.db?.headStats().walCorruptions ?? 0,
+      goroutineCount: 0,
+      GOMAXPROCS: 1,
+      GOGC: '',
+      GODEBUG: '',
+      storageRetention: retentionText(r),
+    }),
+    tsdbStatus: () => {
+      const c = r.db?.headCardinality(10);
+      if (!c) return { headStats: empty, seriesCountByMetricName: [], labelValueCountByLabelName: [], memoryInBytesByLabelName: [], seriesCountByLabelValuePair: [] };
+      return {
+        headStats: { numSeries: c.numSeries, numLabelPairs: c.numLabelPairs, chunkCount: c.chunkCount, minTime: c.minTime, maxTime: c.maxTime },
+        seriesCountByMetricName: c.seriesCountByMetricName,
+        labelValueCountByLabelName: c.labelValueCountByLabelName,
+        memoryInBytesByLabelName: c.memoryInBytesByLabelName,
+        seriesCountByLabelValuePair: c.seriesCountByLabelValuePair,
+      };
+    },
+    walReplay: () => {
+      const p = r.replayProgress;
+      return { min: p.min, max: p.max, current: p.current };
+    },
+    ready: () => r.ready,
+    targets: () => targetsInfo(r),
+    targetMetadata: () => targetMetadata(r),
+    rules: () => [],
+    alerts: () => [],
+    alertmanagers: () => ({ activeAlertmanagers: [], droppedAlertmanagers: [] }),
+    reload: lifecycle.reload,
+    quit: lifecycle.quit,
+    metrics: async () => ({ contentType: r.metrics.registry.contentType, body: await r.metrics.registry.metrics() }),
+    parseExpr,
+    logger: r.logger,
+  };
+}
+
+function labelsOf(o: Readonly<Record<string, string>>) {
+  return Labels.fromObject(o);
+}
+
+function retentionText(r: Running): string {
+  const parts: string[] = [];
+  if (r.opts.tsdb.retentionTime > 0) parts.push(formatDuration(r.opts.tsdb.retentionTime));
+  if (r.opts.tsdb.retentionSize > 0) parts.push(r.opts.raw['storage.tsdb.retention.size']!);
+  return parts.join(' or ');
+}

@@ -1,0 +1,368 @@
+// Gorilla XOR chunks (Prometheus chunkenc/xor.go format), encoding 1 in chunk files.
+// Layout: 2-byte big-endian sample count, then a bit stream: varint t0, 64-bit v0,
+// uvarint (t1-t0), XOR v1, then per sample a delta-of-delta timestamp and an XOR value.
+import { endianness } from 'node:os';
+import type { SampleIterator } from '../../storage/index.js';
+import { BitReader, BitWriter } from './bstream.js';
+import { ChunkDecodeError } from './errors.js';
+
+// Float bits go through one scratch Float64Array viewed as two uint32s; that view's word
+// order is the machine's, so pin it down once instead of per sample.
+if (endianness() !== 'LE') throw new Error('promts chunkenc assumes a little-endian machine');
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+
+/** Chunk encodings as stored in chunk files (1 byte). */
+export const Encoding = { None: 0, XOR: 1, Histogram: 2, FloatHistogram: 3 } as const;
+export type Encoding = (typeof Encoding)[keyof typeof Encoding];
+
+export function encodingName(e: number): string {
+  switch (e) {
+    case Encoding.None:
+      return 'none';
+    case Encoding.XOR:
+      return 'XOR';
+    case Encoding.Histogram:
+      return 'histogram';
+    case Encoding.FloatHistogram:
+      return 'floathistogram';
+    default:
+      return '<unknown>';
+  }
+}
+
+/** Prometheus cuts a chunk at 120 samples: beyond that compression gains flatten out. */
+export const SAMPLES_PER_CHUNK = 120;
+
+const HEADER_BYTES = 2;
+
+/**
+ * A mutable XOR chunk. bytes() is a view into the chunk's buffer and stays valid until the
+ * next append (which may reallocate); copy it if you keep it.
+ */
+export class XORChunk {
+  /** @internal */ readonly w: BitWriter;
+
+  /** Wraps existing chunk bytes (copied), or starts an empty chunk. */
+  constructor(bytes?: Uint8Array) {
+    if (bytes) {
+      if (bytes.length < HEADER_BYTES) throw new ChunkDecodeError(`XOR chunk of ${bytes.length} bytes is shorter than its 2-byte header`);
+      this.w = new BitWriter(bytes);
+    } else {
+      this.w = new BitWriter();
+      // Go starts with the 2 header bytes and no partly filled byte.
+      this.w.bitLen = HEADER_BYTES * 8;
+      this.w.len = HEADER_BYTES;
+    }
+  }
+
+  encoding(): Encoding {
+    return Encoding.XOR;
+  }
+
+  bytes(): Uint8Array {
+    return this.w.buf.subarray(0, this.w.len);
+  }
+
+  numSamples(): number {
+    const b = this.w.buf;
+    return (b[0]! << 8) | b[1]!;
+  }
+
+  /**
+   * An appender continuing after the samples already in the chunk. As in Prometheus, its
+   * state is rebuilt by decoding the chunk, so a re-opened chunk encodes the next sample
+   * exactly as Prometheus would (including its quirks with leading/trailing zero reuse).
+   */
+  appender(): XORAppender {
+    const it = new XORIterator(this.bytes());
+    while (it.next()) {
+      /* walk to the end to learn the encoder state */
+    }
+    const e = it.err();
+    if (e) throw e;
+    const a = new XORAppender(this);
+    if (it.numTotal > 0) {
+      a.restore(it);
+      // Continue right after the last decoded bit. (Go's FromData would continue after the
+      // last byte, leaving padding bits that its own iterator then misreads.) A chunk built
+      // here already stands there; leave it alone so its Go-compatible length is kept.
+      if (it.bitPos() !== this.w.bitLen) this.w.truncate(it.bitPos());
+    }
+    return a;
+  }
+
+  iterator(reuse?: SampleIterator): XORIterator {
+    if (reuse instanceof XORIterator) return reuse.reset(this.bytes());
+    return new XORIterator(this.bytes());
+  }
+}
+
+/**
+ * Appends samples to an XORChunk. Samples must come in increasing timestamp order; the
+ * caller (head or block writer) enforces that, the encoder does not check.
+ */
+export class XORAppender {
+  private t = 0;
+  private tDelta = 0;
+  /** Previous value's bits. */
+  private vHi = 0;
+  private vLo = 0;
+  /** 0xff means "no leading/trailing window yet". */
+  private leading = 0xff;
+  private trailing = 0;
+
+  constructor(private readonly chunk: XORChunk) {}
+
+  /** @internal */ restore(it: XORIterator): void {
+    this.t = it.t;
+    this.tDelta = it.tDelta;
+    // it.v may be a NaN whose payload JS does not promise to keep through arithmetic, so take
+    // the raw bits the iterator decoded.
+    this.vHi = it.vHi;
+    this.vLo = it.vLo;
+    this.leading = it.leading;
+    this.trailing = it.trailing;
+  }
+
+  append(t: number, v: number): void {
+    const w = this.chunk.w;
+    const num = this.chunk.numSamples();
+    f64[0] = v;
+    const hi = u32[1]!;
+    const lo = u32[0]!;
+    if (num === 0) {
+      w.writeVarint(t);
+      w.writeBits(hi, 32);
+      w.writeBits(lo, 32);
+    } else if (num === 1) {
+      const tDelta = t - this.t;
+      w.writeUvarint(tDelta);
+      this.writeValue(hi, lo);
+      this.tDelta = tDelta;
+    } else {
+      const tDelta = t - this.t;
+      const dod = tDelta - this.tDelta;
+      // Gorilla has second resolution, Prometheus milliseconds, hence wider buckets than the
+      // paper (14/17/20 bits instead of 7/9/12). Ranges are asymmetric exactly as in Go's
+      // bitRange: -(2^(n-1)-1) <= dod <= 2^(n-1).
+      if (dod === 0) {
+        w.writeBit(0);
+      } else if (dod >= -8191 && dod <= 8192) {
+        w.writeBits(0b10, 2);
+        w.writeBits(dod & 0x3fff, 14);
+      } else if (dod >= -65535 && dod <= 65536) {
+        w.writeBits(0b110, 3);
+        w.writeBits(dod & 0x1ffff, 17);
+      } else if (dod >= -524287 && dod <= 524288) {
+        w.writeBits(0b1110, 4);
+        w.writeBits(dod & 0xfffff, 20);
+      } else {
+        w.writeBits(0b1111, 4);
+        w.writeInt64(dod);
+      }
+      this.writeValue(hi, lo);
+      this.tDelta = tDelta;
+    }
+    this.t = t;
+    this.vHi = hi;
+    this.vLo = lo;
+    const n = num + 1;
+    w.buf[0] = (n >>> 8) & 0xff;
+    w.buf[1] = n & 0xff;
+  }
+
+  private writeValue(hi: number, lo: number): void {
+    const w = this.chunk.w;
+    let dHi = (hi ^ this.vHi) >>> 0;
+    let dLo = (lo ^ this.vLo) >>> 0;
+    if (dHi === 0 && dLo === 0) {
+      w.writeBit(0);
+      return;
+    }
+    w.writeBit(1);
+    let leading = dHi !== 0 ? Math.clz32(dHi) : 32 + Math.clz32(dLo);
+    const trailing = dLo !== 0 ? ctz32(dLo) : 32 + ctz32(dHi);
+    // Leading zeros are stored in 5 bits: clamp to 31.
+    if (leading >= 32) leading = 31;
+    let shift: number;
+    let nbits: number;
+    if (this.leading !== 0xff && leading >= this.leading && trailing >= this.trailing) {
+      w.writeBit(0);
+      shift = this.trailing;
+      nbits = 64 - this.leading - this.trailing;
+    } else {
+      this.leading = leading;
+      this.trailing = trailing;
+      w.writeBit(1);
+      w.writeBits(leading, 5);
+      nbits = 64 - leading - trailing;
+      // 64 significant bits do not fit 6 bits; they wrap to 0 and the reader maps 0 to 64.
+      w.writeBits(nbits & 0x3f, 6);
+      shift = trailing;
+    }
+    // 64-bit right shift of dHi:dLo by `shift`.
+    if (shift >= 32) {
+      dLo = dHi >>> (shift - 32);
+      dHi = 0;
+    } else if (shift > 0) {
+      dLo = ((dLo >>> shift) | (dHi << (32 - shift))) >>> 0;
+      dHi = dHi >>> shift;
+    }
+    w.writeBits64(dHi, dLo, nbits);
+  }
+}
+
+function ctz32(x: number): number {
+  return 31 - Math.clz32(x & -x);
+}
+
+/**
+ * Decodes an XOR chunk. After next()/seek() return true read `t` (ms) and `v`. Errors
+ * (truncated or corrupt data) end the iteration; check err() afterwards.
+ */
+export class XORIterator implements SampleIterator {
+  t = 0;
+  v = 0;
+  /** Decoder state, read by XORChunk.appender(). */
+  tDelta = 0;
+  vHi = 0;
+  vLo = 0;
+  leading = 0;
+  trailing = 0;
+  numTotal = 0;
+  numRead = 0;
+  private readonly br: BitReader;
+  private error: Error | null = null;
+
+  constructor(bytes: Uint8Array) {
+    this.br = new BitReader(bytes, HEADER_BYTES * 8);
+    this.reset(bytes);
+  }
+
+  /** Points the iterator at another chunk's bytes, so one iterator serves many chunks. */
+  reset(bytes: Uint8Array): this {
+    this.br.reset(bytes, HEADER_BYTES * 8);
+    this.numTotal = bytes.length >= 2 ? (bytes[0]! << 8) | bytes[1]! : 0;
+    this.error = bytes.length >= 2 || bytes.length === 0 ? null : new ChunkDecodeError('XOR chunk shorter than its 2-byte header');
+    this.numRead = 0;
+    this.t = 0;
+    this.v = 0;
+    this.tDelta = 0;
+    this.vHi = 0;
+    this.vLo = 0;
+    this.leading = 0;
+    this.trailing = 0;
+    return this;
+  }
+
+  err(): Error | null {
+    return this.error;
+  }
+
+  /** Bit position just after the last decoded sample. */
+  bitPos(): number {
+    return this.br.pos;
+  }
+
+  next(): boolean {
+    if (this.error !== null || this.numRead >= this.numTotal) return false;
+    const br = this.br;
+    if (this.numRead === 0) {
+      const t = br.readVarint();
+      const hi = br.readBits(32);
+      const lo = br.readBits(32);
+      if (br.eof) return this.fail();
+      this.t = t;
+      this.vHi = hi;
+      this.vLo = lo;
+      u32[1] = hi;
+      u32[0] = lo;
+      this.v = f64[0]!;
+      this.numRead = 1;
+      return true;
+    }
+    if (this.numRead === 1) {
+      const d = br.readUvarint();
+      if (br.eof) return this.fail();
+      this.tDelta = d;
+      this.t += d;
+      return this.readValue();
+    }
+    // Delta-of-delta prefix: up to four 1-bits, terminated by a 0.
+    let dod = 0;
+    if (br.readBit() !== 0) {
+      let sz: number;
+      if (br.readBit() === 0) sz = 14;
+      else if (br.readBit() === 0) sz = 17;
+      else if (br.readBit() === 0) sz = 20;
+      else sz = 64;
+      if (sz === 64) {
+        dod = br.readInt64();
+      } else {
+        const bits = br.readBits(sz);
+        // Negative numbers come back as large unsigned ones.
+        dod = bits > 2 ** (sz - 1) ? bits - 2 ** sz : bits;
+      }
+    }
+    if (br.eof) return this.fail();
+    this.tDelta += dod;
+    this.t += this.tDelta;
+    return this.readValue();
+  }
+
+  private readValue(): boolean {
+    const br = this.br;
+    if (br.readBit() !== 0) {
+      if (br.readBit() !== 0) {
+        const leading = br.readBits(5);
+        let mbits = br.readBits(6);
+        if (mbits === 0) mbits = 64;
+        if (leading + mbits > 64) return this.fail();
+        this.leading = leading;
+        this.trailing = 64 - leading - mbits;
+      }
+      const mbits = 64 - this.leading - this.trailing;
+      let hi = 0;
+      let lo: number;
+      if (mbits > 32) {
+        hi = br.readBits(mbits - 32);
+        lo = br.readBits(32);
+      } else {
+        lo = br.readBits(mbits);
+      }
+      if (br.eof) return this.fail();
+      // 64-bit left shift of hi:lo by trailing, then XOR into the previous value.
+      const s = this.trailing;
+      if (s >= 32) {
+        hi = lo << (s - 32);
+        lo = 0;
+      } else if (s > 0) {
+        hi = (hi << s) | (lo >>> (32 - s));
+        lo = lo << s;
+      }
+      this.vHi = (this.vHi ^ hi) >>> 0;
+      this.vLo = (this.vLo ^ lo) >>> 0;
+      u32[1] = this.vHi;
+      u32[0] = this.vLo;
+      this.v = f64[0]!;
+    } else if (br.eof) {
+      return this.fail();
+    }
+    this.numRead++;
+    return true;
+  }
+
+  private fail(): false {
+    this.error = new ChunkDecodeError(`XOR chunk ends early: decoded ${this.numRead} of ${this.numTotal} samples`);
+    this.numRead = this.numTotal;
+    return false;
+  }
+
+  seek(t: number): boolean {
+    if (this.error !== null) return false;
+    if (this.numRead > 0 && this.t >= t) return true;
+    while (this.next()) if (this.t >= t) return true;
+    return false;
+  }
+}

@@ -1,0 +1,435 @@
+// The DB: blocks on disk + the head (WAL, chunks_head), behind the Storage seam. Open takes
+// the lock, loads blocks, replays chunks_head + checkpoint + WAL into the head (repairing a
+// damaged WAL as Prometheus does), then serves merged queries. Head compaction writes the
+// oldest chunk range of the head as a block, then truncates the head, chunks_head and the
+// WAL (checkpoint + delete old segments); retention deletes old blocks by time and size.
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from '../../log/index.js';
+import { nopLogger } from '../../log/index.js';
+import type { Appender, Labels, Querier, SeriesRef, Storage, Exemplar, Metadata } from './types.js';
+import { StorageError } from '../../storage/index.js';
+import { Block, MergeQuerier, openBlocks, newULID, postingsForMatchers, writeMeta, writeTombstones } from '../block/index.js';
+import type { Matcher } from '../../model/index.js';
+import { ChunkDiskMapper } from '../chunks/index.js';
+import { Head, HeadAppender, replayHead, rangeForTimestamp, type HeadCardinality, type HeadStats, type ReplayProgress } from '../head/index.js';
+import { WAL, deleteCheckpoints, removeTmpDirs } from '../wal/index.js';
+import { acquireLock } from './lock.js';
+import { TaskError, TaskWorker, runTask, type Task, type TaskResult, type WriteBlockTask } from './tasks.js';
+
+export interface DBOptions {
+  /** --storage.tsdb.retention.time in ms; 0 disables. Default 15d. */
+  retentionTime?: number;
+  /** --storage.tsdb.retention.size in bytes; 0 disables (the default). */
+  retentionSize?: number;
+  /** --storage.tsdb.wal-compression; default true. */
+  walCompression?: boolean;
+  /** --storage.tsdb.min-block-duration (ms): head chunk range and block size. Default 2h. */
+  minBlockDuration?: number;
+  /** --storage.tsdb.max-block-duration (ms). Kept for the flags page; blocks are not merged yet. */
+  maxBlockDuration?: number;
+  /** --storage.tsdb.no-lockfile. */
+  noLockfile?: boolean;
+  walSegmentSize?: number;
+  /** Run head compaction + retention in the background (every minute and after commits). Default true. */
+  backgroundCompaction?: boolean;
+  /** Run block writes and checkpoints in worker threads (default true). */
+  workerThreads?: boolean;
+  /** Filled in during WAL replay, so a server can report it before openDB resolves. */
+  replayProgress?: ReplayProgress;
+}
+
+export const DEFAULT_RETENTION_MS = 15 * 24 * 3600 * 1000;
+export const DEFAULT_BLOCK_DURATION_MS = 2 * 3600 * 1000;
+
+export class DB implements Storage {
+  readonly head: Head;
+  blocks: Block[];
+  readonly replayProgress: ReplayProgress;
+  private readonly chunkRange: number;
+  private compacting: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+  private readonly worker = new TaskWorker();
+
+  /** @internal use openDB */
+  constructor(
+    readonly dir: string,
+    readonly opts: Required<Omit<DBOptions, 'replayProgress'>>,
+    readonly logger: Logger,
+    private readonly wal: WAL,
+    private readonly mapper: ChunkDiskMapper,
+    blocks: Block[],
+    progress: ReplayProgress,
+    private readonly releaseLock: () => void,
+  ) {
+    this.chunkRange = opts.minBlockDuration;
+    this.blocks = blocks;
+    this.replayProgress = progress;
+    this.head = new Head({ chunkRange: this.chunkRange, chunks: mapper, wal, logger });
+  }
+
+  /** True once the WAL replay finished (the server's /-/ready). */
+  ready(): boolean {
+    return this.replayProgress.done;
+  }
+
+  appender(): Appender {
+    if (this.closed) throw new StorageError('closed', 'TSDB is closed', 'reopen the DB');
+    return new DBAppender(this, this.head.appender() as HeadAppender);
+  }
+
+  /** A querier merging the blocks and the head that overlap [mint, maxt]. */
+  querier(mint: number, maxt: number): Querier {
+    const qs: Querier[] = [];
+    for (const b of this.blocks) if (b.meta.minTime <= maxt && b.meta.maxTime > mint) qs.push(b.querier(mint, maxt));
+    const h = this.head.stats;
+    if (h.maxTime >= mint && h.minTime <= maxt) {
+      // The head may hold chunks reaching below its min time (overlapping the newest block);
+      // those samples are served by the block.
+      qs.push(this.head.querier(Math.max(mint, h.minTime), maxt));
+    }
+    return new MergeQuerier(qs);
+  }
+
+  headStats(): HeadStats {
+    this.head.countChunks();
+    return this.head.stats;
+  }
+
+  /** Cardinality of the head for /api/v1/status/tsdb. */
+  headCardinality(limit = 10): HeadCardinality {
+    return this.head.cardinality(limit);
+  }
+
+  /** Oldest and newest sample time over blocks and head (Infinity/-Infinity when empty). */
+  timeRange(): { minTime: number; maxTime: number } {
+    let minTime = this.head.stats.minTime;
+    let maxTime = this.head.stats.maxTime;
+    for (const b of this.blocks) {
+      if (b.meta.minTime < minTime) minTime = b.meta.minTime;
+      if (b.meta.maxTime - 1 > maxTime) maxTime = b.meta.maxTime - 1;
+    }
+    return { minTime, maxTime };
+  }
+
+  /** Bytes used on disk by blocks, WAL and chunks_head (what size retention counts). */
+  size(): number {
+    let n = this.headDiskSize();
+    for (const b of this.blocks) n += b.size();
+    return n;
+  }
+
+  private headDiskSize(): number {
+    return dirSize(join(this.dir, 'wal')) + dirSize(join(this.dir, 'chunks_head'));
+  }
+
+  /** The head has more than 1.5 chunk ranges of data: the oldest range can become a block. */
+  compactable(): boolean {
+    const s = this.head.stats;
+    return s.maxTime !== -Infinity && s.minTime !== Infinity && s.maxTime - s.minTime > (this.chunkRange / 2) * 3;
+  }
+
+  /** Runs head compaction and retention once; concurrent calls share one run. */
+  compact(): Promise<void> {
+    if (!this.compacting) {
+      this.compacting = this.runCompaction().finally(() => {
+        this.compacting = null;
+      });
+    }
+    return this.compacting;
+  }
+
+  private async runCompaction(): Promise<void> {
+    while (!this.closed && this.compactable()) {
+      const mint = this.head.stats.minTime;
+      const maxt = rangeForTimestamp(mint, this.chunkRange);
+      await this.compactHeadRange(mint, maxt);
+    }
+    if (!this.closed) this.applyRetention();
+  }
+
+  /** Writes head data in [mint, maxt) as a block, then truncates head and WAL at maxt. */
+  async compactHeadRange(mint: number, maxt: number): Promise<void> {
+    const start = performance.now();
+    const ulid = newULID();
+    const task = async (): Promise<WriteBlockTask> => ({
+      kind: 'writeBlock',
+      parentDir: this.dir,
+      ulid,
+      chunkRange: this.chunkRange,
+      mint,
+      maxt,
+      series: await collectHeadRange(this.head, mint, maxt - 1),
+    });
+    const res = (await this.offload(task)) as Extract<TaskResult, { kind: 'writeBlock' }>;
+    if (res.dir) {
+      this.blocks.push(Block.open(res.dir));
+      this.blocks.sort((a, b) => a.meta.minTime - b.meta.minTime);
+      this.logger.info('write block', { mint, maxt, ulid, duration: `${(performance.now() - start).toFixed(3)}ms` });
+    }
+    await this.truncateHead(maxt);
+  }
+
+  /**
+   * Runs a task in a worker thread (or inline when workers are off). If the worker cannot
+   * run, the task is rebuilt and run inline: its transferred buffers are gone.
+   */
+  private async offload(make: () => Promise<Task>): Promise<TaskResult> {
+    if (!this.opts.workerThreads) return runTask(await make());
+    try {
+      return await this.worker.run(await make());
+    } catch (e) {
+      if (e instanceof TaskError && e.code !== 'worker_exit') throw e;
+      this.logger.warn('compaction worker failed, running inline', { err: e instanceof Error ? e.message : String(e) });
+      return runTask(await make());
+    }
+  }
+
+  /** Drops head data before mint and checkpoints the WAL (Prometheus's Head.Truncate). */
+  async truncateHead(mint: number): Promise<void> {
+    const start = performance.now();
+    this.head.truncateMemory(mint);
+    this.mapper.truncate(mint);
+    this.head.stats.truncations++;
+    this.logger.info('Head GC completed', { duration: `${(performance.now() - start).toFixed(3)}ms` });
+    // WAL: checkpoint the lower two thirds of the closed segments.
+    const { first, last: cur } = this.wal.segments();
+    this.wal.nextSegment();
+    const last0 = cur - 1;
+    if (last0 < 0) return;
+    const last = first + Math.trunc(((last0 - first) * 2) / 3);
+    if (last <= first) return;
+    const t0 = performance.now();
+    const walDir = join(this.dir, 'wal');
+    await this.offload(async () => ({ kind: 'checkpoint', walDir, from: first, to: last, keep: Uint32Array.from(this.head.series.keys()), mint, compress: this.opts.walCompression }));
+    this.wal.truncate(last + 1);
+    deleteCheckpoints(walDir, last);
+    this.logger.info('WAL checkpoint complete', { first, last, duration: `${(performance.now() - t0).toFixed(3)}ms` });
+  }
+
+  /**
+   * Deletes samples in [mint, maxt] of the series matching all matchers (the admin API's
+   * delete_series): tombstones in the head (logged to the WAL) and in each overlapping block's
+   * tombstones file. Returns the number of series affected (head + blocks).
+   */
+  delete(mint: number, maxt: number, matchers: readonly Matcher[]): number {
+    let n = 0;
+    for (const b of this.blocks) {
+      if (b.meta.minTime > maxt || b.meta.maxTime <= mint) continue;
+      const refs = postingsForMatchers(b.index, matchers);
+      if (refs.length === 0) continue;
+      const iv = { mint: Math.max(mint, b.meta.minTime), maxt: Math.min(maxt, b.meta.maxTime) };
+      for (let i = 0; i < refs.length; i++) b.tombstones.add(refs[i]!, iv);
+      writeTombstones(join(b.dir, 'tombstones'), b.tombstones);
+      writeMeta(join(b.dir, 'meta.json'), { ...b.meta, stats: { ...b.meta.stats, numTombstones: b.tombstones.numIntervals() } });
+      n += refs.length;
+    }
+    return n + this.head.delete(mint, maxt, matchers);
+  }
+
+  /** Deletes blocks beyond the time and size retention, oldest first. */
+  applyRetention(): void {
+    const newestFirst = [...this.blocks].sort((a, b) => b.meta.maxTime - a.meta.maxTime);
+    const deletable = new Map<string, string>();
+    if (this.opts.retentionTime > 0 && newestFirst.length > 0) {
+      const top = newestFirst[0]!.meta.maxTime;
+      for (let i = 1; i < newestFirst.length; i++) {
+        if (top - newestFirst[i]!.meta.maxTime > this.opts.retentionTime) {
+          for (const b of newestFirst.slice(i)) deletable.set(b.meta.ulid, 'time');
+          break;
+        }
+      }
+    }
+    if (this.opts.retentionSize > 0) {
+      let size = this.headDiskSize();
+      for (let i = 0; i < newestFirst.length; i++) {
+        size += newestFirst[i]!.size();
+        if (size > this.opts.retentionSize) {
+          for (const b of newestFirst.slice(i)) if (!deletable.has(b.meta.ulid)) deletable.set(b.meta.ulid, 'size');
+          break;
+        }
+      }
+    }
+    if (deletable.size === 0) return;
+    this.blocks = this.blocks.filter((b) => !deletable.has(b.meta.ulid));
+    for (const [ulid, why] of deletable) {
+      this.logger.info('Deleting obsolete block', { block: ulid, reason: why === 'time' ? 'retention time' : 'retention size' });
+      deleteBlockDir(this.dir, ulid);
+    }
+  }
+
+  /** Starts the once-a-minute compaction loop (Prometheus's db.run). */
+  startBackground(): void {
+    if (!this.opts.backgroundCompaction || this.timer) return;
+    this.timer = setInterval(() => void this.compactSafely(), 60_000);
+    this.timer.unref();
+    // A head left big by the last run is compacted right away, as Prometheus does at start.
+    this.maybeCompact();
+  }
+
+  /** Called after commits: compaction runs in the background when the head grew enough. */
+  maybeCompact(): void {
+    if (this.opts.backgroundCompaction && !this.compacting && this.compactable()) setImmediate(() => void this.compactSafely());
+  }
+
+  private async compactSafely(): Promise<void> {
+    try {
+      await this.compact();
+    } catch (e) {
+      this.logger.error('compaction failed', { err: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  /** Flushes chunks_head, pads and syncs the WAL, releases the lock. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    if (this.compacting) await this.compacting.catch(() => undefined);
+    this.closed = true;
+    await this.worker.close();
+    this.mapper.close();
+    this.wal.close();
+    this.releaseLock();
+  }
+}
+
+class DBAppender implements Appender {
+  constructor(
+    private readonly db: DB,
+    private readonly app: HeadAppender,
+  ) {}
+  append(ref: SeriesRef | 0, labels: Labels, t: number, v: number): SeriesRef {
+    return this.app.append(ref, labels, t, v);
+  }
+  appendExemplar(ref: SeriesRef, labels: Labels, e: Exemplar): void {
+    this.app.appendExemplar(ref, labels, e);
+  }
+  updateMetadata(ref: SeriesRef, labels: Labels, m: Metadata): void {
+    this.app.updateMetadata(ref, labels, m);
+  }
+  async commit(): Promise<void> {
+    this.app.commitSync();
+    this.db.maybeCompact();
+  }
+  rollback(): Promise<void> {
+    return this.app.rollback();
+  }
+}
+
+/**
+ * Decodes every head series' samples in [mint, maxt] into parallel arrays for the block
+ * writer (plain data, so the block write can move to a worker), yielding every 1000 series.
+ */
+async function collectHeadRange(head: Head, mint: number, maxt: number): Promise<WriteBlockTask['series']> {
+  const q = head.querier(mint, maxt);
+  const ss = q.select(false, undefined);
+  const out: WriteBlockTask['series'] = [];
+  let ts = new Float64Array(256);
+  let vs = new Float64Array(256);
+  let seen = 0;
+  while (ss.next()) {
+    if (++seen % 1000 === 0) await new Promise((r) => setImmediate(r));
+    const s = ss.at();
+    const it = s.iterator();
+    let n = 0;
+    while (it.next()) {
+      if (n === ts.length) {
+        const nt = new Float64Array(n * 2);
+        nt.set(ts);
+        ts = nt;
+        const nv = new Float64Array(n * 2);
+        nv.set(vs);
+        vs = nv;
+      }
+      ts[n] = it.t;
+      vs[n] = it.v;
+      n++;
+    }
+    if (n > 0) out.push({ kv: [...s.labels.kv], ts: ts.slice(0, n), vs: vs.slice(0, n) });
+  }
+  q.close();
+  return out;
+}
+
+function dirSize(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let n = 0;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const st = statSync(p);
+    n += st.isDirectory() ? dirSize(p) : st.size;
+  }
+  return n;
+}
+
+function deleteBlockDir(dir: string, ulid: string): void {
+  const from = join(dir, ulid);
+  const tmp = join(dir, `${ulid}.tmp-for-deletion`);
+  // Rename first so a crash mid-delete never leaves a half block that looks whole.
+  renameSync(from, tmp);
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+/** Removes what an interrupted compaction or deletion left behind. */
+function removeLeftovers(dir: string, logger: Logger): void {
+  for (const name of readdirSync(dir)) {
+    if (name.endsWith('.tmp-for-creation') || name.endsWith('.tmp-for-deletion') || name.endsWith('.tmp')) {
+      logger.info('Found and deleted tmp block dir', { dir: join(dir, name) });
+      rmSync(join(dir, name), { recursive: true, force: true });
+    }
+  }
+}
+
+/**
+ * Opens (creating if needed) the TSDB in dir: lock, blocks, WAL replay (with repair). Resolves
+ * once the head is ready. Throws DBLockError when another live process holds the lock.
+ */
+export async function openDB(dir: string, options: DBOptions = {}, logger: Logger = nopLogger): Promise<DB> {
+  const opts: Required<Omit<DBOptions, 'replayProgress'>> = {
+    retentionTime: options.retentionTime ?? DEFAULT_RETENTION_MS,
+    retentionSize: options.retentionSize ?? 0,
+    walCompression: options.walCompression ?? true,
+    minBlockDuration: options.minBlockDuration ?? DEFAULT_BLOCK_DURATION_MS,
+    maxBlockDuration: options.maxBlockDuration ?? DEFAULT_BLOCK_DURATION_MS,
+    noLockfile: options.noLockfile ?? false,
+    walSegmentSize: options.walSegmentSize ?? 128 * 1024 * 1024,
+    backgroundCompaction: options.backgroundCompaction ?? true,
+    workerThreads: options.workerThreads ?? true,
+  };
+  mkdirSync(dir, { recursive: true });
+  const release = opts.noLockfile ? () => undefined : acquireLock(dir);
+  try {
+    removeLeftovers(dir, logger);
+    let blocks = openBlocks(dir);
+    // Blocks that were merged into a newer one (its parents) are leftovers of a compaction.
+    const parents = new Set<string>();
+    for (const b of blocks) for (const p of b.meta.compaction.parents ?? []) parents.add(p.ulid);
+    for (const b of blocks) if (parents.has(b.meta.ulid)) deleteBlockDir(dir, b.meta.ulid);
+    blocks = blocks.filter((b) => !parents.has(b.meta.ulid));
+    for (const b of blocks) logger.info('Found healthy block', { mint: b.meta.minTime, maxt: b.meta.maxTime, ulid: b.meta.ulid });
+    const minValidTime = blocks.reduce((m, b) => Math.max(m, b.meta.maxTime), -Infinity);
+
+    const walDir = join(dir, 'wal');
+    removeTmpDirs(walDir);
+    const wal = WAL.open(walDir, { compress: opts.walCompression, segmentSize: opts.walSegmentSize, logger });
+    const mapper = new ChunkDiskMapper(join(dir, 'chunks_head'));
+    const progress: ReplayProgress = options.replayProgress ?? { min: 0, max: 0, current: 0, done: false };
+    progress.done = false;
+    const db = new DB(dir, opts, logger, wal, mapper, blocks, progress, release);
+    const res = await replayHead(db.head, walDir, mapper, minValidTime, progress, logger);
+    if (res.corruption) {
+      logger.warn('Encountered WAL read error, attempting repair', { err: `read records: ${res.corruption.message}` });
+      wal.repair(res.corruption);
+      logger.info('Successfully repaired WAL');
+    }
+    if (res.unknownSeriesRefs > 0) logger.warn('Unknown series references', { samples: res.unknownSeriesRefs });
+    db.applyRetention();
+    db.startBackground();
+    return db;
+  } catch (e) {
+    release();
+    throw e;
+  }
+}

@@ -1,0 +1,4 @@
+// tsdb/db: the TSDB a server opens — blocks + head + WAL behind the Storage seam.
+export { DB, openDB, DEFAULT_RETENTION_MS, DEFAULT_BLOCK_DURATION_MS, type DBOptions } from './db.js';
+export { acquireLock, DBLockError } from './lock.js';
+export { openDBReadOnly, ReadWalError, type ReadOnlyDB } from './readonly.js';

@@ -1,0 +1,119 @@
+// Long CPU work of the DB as plain-data tasks: writing a block from head samples and writing a
+// WAL checkpoint. runTask does it in the calling thread; TaskWorker hands it to a worker
+// thread (transferring the sample arrays, not copying them) so scrapes and queries on the main
+// event loop are not stalled by a compaction.
+import { Worker } from 'node:worker_threads';
+import { join } from 'node:path';
+import { Labels } from '../../model/index.js';
+import { writeBlock, writeMeta, type BlockMeta } from '../block/index.js';
+import { createCheckpoint } from '../wal/index.js';
+
+export interface WriteBlockTask {
+  kind: 'writeBlock';
+  parentDir: string;
+  ulid: string;
+  chunkRange: number;
+  /** The block's time range [mint, maxt) as Prometheus records it for a head block. */
+  mint: number;
+  maxt: number;
+  series: { kv: string[]; ts: Float64Array; vs: Float64Array }[];
+}
+
+export interface CheckpointTask {
+  kind: 'checkpoint';
+  walDir: string;
+  from: number;
+  to: number;
+  /** Refs of the series the head keeps. */
+  keep: Uint32Array;
+  mint: number;
+  compress: boolean;
+}
+
+export type Task = WriteBlockTask | CheckpointTask;
+export type TaskResult = { kind: 'writeBlock'; dir: string | null; meta: BlockMeta | null } | { kind: 'checkpoint' };
+
+export async function runTask(task: Task): Promise<TaskResult> {
+  if (task.kind === 'writeBlock') {
+    const input = task.series.map((s) => ({ labels: Labels.fromSortedFlat(s.kv), ts: s.ts, vs: s.vs, n: s.ts.length }));
+    const written = writeBlock(task.parentDir, input, { ulid: task.ulid, chunkRange: task.chunkRange });
+    if (!written) return { kind: 'writeBlock', dir: null, meta: null };
+    // A head block spans the compacted range: [first sample, range end), as Prometheus writes it.
+    const meta: BlockMeta = { ...written.meta, minTime: task.mint, maxTime: task.maxt };
+    writeMeta(join(written.dir, 'meta.json'), meta);
+    return { kind: 'writeBlock', dir: written.dir, meta };
+  }
+  const keep = new Set<number>(task.keep);
+  await createCheckpoint(task.walDir, task.from, task.to, (ref) => keep.has(ref), task.mint, { compress: task.compress });
+  return { kind: 'checkpoint' };
+}
+
+export class TaskError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The worker entry next to this file (worker.ts under tsx, worker.js when built). */
+function workerFor(): Worker {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const url = new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url);
+  if (!fromSource) return new Worker(url);
+  // Running from TypeScript sources (tests): load the entry through tsx inside the worker.
+  const boot = `import('tsx/esm/api').then((m) => m.tsImport(${JSON.stringify(url.href)}, ${JSON.stringify(import.meta.url)}))`;
+  return new Worker(boot, { eval: true });
+}
+
+/**
+ * One long-lived worker thread per DB: starting a worker loads the whole tsdb module graph,
+ * so it is paid once, not per compaction. Tasks run one at a time in arrival order.
+ */
+export class TaskWorker {
+  private w: Worker | null = null;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (r: TaskResult) => void; reject: (e: Error) => void }>();
+
+  private ensure(): Worker {
+    if (this.w) return this.w;
+    const w = workerFor();
+    w.unref();
+    w.on('message', (m: { id: number } & ({ ok: true; result: TaskResult } | { ok: false; message: string; code: string })) => {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      if (m.ok) p.resolve(m.result);
+      else p.reject(new TaskError(m.message, m.code));
+    });
+    const fail = (e: Error): void => {
+      if (this.w === w) this.w = null;
+      for (const p of this.pending.values()) p.reject(e);
+      this.pending.clear();
+    };
+    w.on('error', (e) => fail(new TaskError(`compaction worker failed: ${e.message}`, 'worker_exit')));
+    w.on('exit', (code) => fail(new TaskError(`compaction worker exited with code ${code}`, 'worker_exit')));
+    this.w = w;
+    return w;
+  }
+
+  /** Runs task in the worker; the task's sample buffers are transferred (unusable here afterwards). */
+  run(task: Task): Promise<TaskResult> {
+    const transfer: ArrayBuffer[] = [];
+    if (task.kind === 'writeBlock') for (const s of task.series) transfer.push(s.ts.buffer as ArrayBuffer, s.vs.buffer as ArrayBuffer);
+    else transfer.push(task.keep.buffer as ArrayBuffer);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      // Messages wait in the port until the worker's entry has loaded and listens.
+      this.ensure().postMessage({ id, task }, transfer);
+    });
+  }
+
+  async close(): Promise<void> {
+    const w = this.w;
+    this.w = null;
+    if (w) await w.terminate();
+  }
+}

@@ -1,0 +1,181 @@
+// One in-memory series: completed chunks (on disk in chunks_head/, referenced by number) and
+// the open head chunk it appends to. Chunk cutting follows Prometheus 2.42: a new chunk at the
+// chunk-range boundary, with the end predicted at 25% fill so chunks come out evenly sized
+// (about 120 samples), and at the latest after 240 samples.
+import type { Labels } from '../../model/index.js';
+import type { Metadata } from '../../storage/index.js';
+import { XORChunk, type XORAppender, SAMPLES_PER_CHUNK } from '../chunkenc/index.js';
+
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+
+/** Where a completed chunk goes when it is cut; returns its reference. */
+export interface ChunkSink {
+  write(seriesRef: number, mint: number, maxt: number, encoding: number, data: Uint8Array): number;
+  chunk(ref: number): Uint8Array;
+}
+
+/** End of the chunk range that t falls in. */
+export function rangeForTimestamp(t: number, width: number): number {
+  return Math.floor(t / width) * width + width;
+}
+
+/**
+ * Predicts where the current chunk should end so the rest of the range splits into chunks of
+ * equal size, assuming the chunk is a quarter full (Prometheus's computeChunkEndTime).
+ */
+export function computeChunkEndTime(start: number, cur: number, max: number): number {
+  const n = Math.trunc((max - start) / ((cur - start + 1) * 4));
+  if (n <= 1) return max;
+  return start + Math.trunc((max - start) / n);
+}
+
+export class MemSeries {
+  /** Completed chunks, oldest first: sink refs and time bounds (parallel arrays of numbers). */
+  mmRefs: number[] = [];
+  mmMint: number[] = [];
+  mmMaxt: number[] = [];
+  head: XORChunk | null = null;
+  private app: XORAppender | null = null;
+  headMint = Infinity;
+  /** Timestamp of the newest sample (-Infinity when none). */
+  maxt = -Infinity;
+  /** Bits of the newest value, for the duplicate-sample check. */
+  private lastHi = 0;
+  private lastLo = 0;
+  nextAt = -Infinity;
+  /** Highest t queued by an uncommitted appender, to keep batch order. */
+  pendingT = -Infinity;
+  meta: Metadata | undefined;
+
+  constructor(
+    readonly ref: number,
+    readonly labels: Labels,
+  ) {}
+
+  /** Min time over all chunks, or Infinity. */
+  minTime(): number {
+    if (this.mmMint.length > 0) return this.mmMint[0]!;
+    return this.head ? this.headMint : Infinity;
+  }
+
+  numChunks(): number {
+    return this.mmRefs.length + (this.head ? 1 : 0);
+  }
+
+  /** Newest time covered by a completed chunk, or -Infinity. */
+  mmMaxTime(): number {
+    return this.mmMaxt.length > 0 ? this.mmMaxt[this.mmMaxt.length - 1]! : -Infinity;
+  }
+
+  /** True when v has the same bits as the newest value (so NaN == NaN, StaleNaN != NaN). */
+  sameAsLast(v: number): boolean {
+    f64[0] = v;
+    return u32[0] === this.lastLo && u32[1] === this.lastHi;
+  }
+
+  /**
+   * Appends a sample that the caller checked is newer than maxt; returns false (and stores
+   * nothing) when it is not. `created` reports a new chunk through the return of cut.
+   */
+  append(t: number, v: number, chunkRange: number, sink: ChunkSink | null): boolean {
+    if (this.head === null) {
+      if (this.mmMaxTime() >= t) return false;
+      this.cut(t, chunkRange, sink);
+    }
+    if (this.maxt >= t) return false;
+    const c = this.head!;
+    const num = c.numSamples();
+    if (num === 0) {
+      this.headMint = t;
+      this.nextAt = rangeForTimestamp(t, chunkRange);
+    }
+    if (num === SAMPLES_PER_CHUNK / 4) this.nextAt = computeChunkEndTime(this.headMint, this.maxt, this.nextAt);
+    // Past 2x the desired size the prediction was wrong (the rate went up): cut anyway.
+    if (t >= this.nextAt || num >= SAMPLES_PER_CHUNK * 2) this.cut(t, chunkRange, sink);
+    this.app!.append(t, v);
+    this.maxt = t;
+    f64[0] = v;
+    this.lastLo = u32[0]!;
+    this.lastHi = u32[1]!;
+    return true;
+  }
+
+  /** Stats hook: counts chunks created; read and reset by the head. */
+  chunksCreated = 0;
+
+  private cut(t: number, chunkRange: number, sink: ChunkSink | null): void {
+    this.completeHeadChunk(sink);
+    this.head = new XORChunk();
+    this.app = this.head.appender();
+    this.headMint = t;
+    this.nextAt = rangeForTimestamp(t, chunkRange);
+    this.chunksCreated++;
+  }
+
+  /** Moves the open head chunk (if it has samples) to the completed list. */
+  completeHeadChunk(sink: ChunkSink | null): void {
+    const c = this.head;
+    if (c === null || c.numSamples() === 0) return;
+    const bytes = c.bytes();
+    const ref = sink ? sink.write(this.ref, this.headMint, this.maxt, c.encoding(), bytes) : memChunks.put(bytes.slice());
+    this.mmRefs.push(ref);
+    this.mmMint.push(this.headMint);
+    this.mmMaxt.push(this.maxt);
+    this.head = null;
+    this.app = null;
+  }
+
+  /** Drops completed chunks ending before mint; returns how many went. */
+  truncateChunksBefore(mint: number): number {
+    let k = 0;
+    while (k < this.mmMaxt.length && this.mmMaxt[k]! < mint) k++;
+    if (k > 0) {
+      if (memChunks.owns(this.mmRefs[0]!)) for (let i = 0; i < k; i++) memChunks.drop(this.mmRefs[i]!);
+      this.mmRefs.splice(0, k);
+      this.mmMint.splice(0, k);
+      this.mmMaxt.splice(0, k);
+    }
+    if (this.head !== null && this.maxt < mint) {
+      this.head = null;
+      this.app = null;
+      k++;
+    }
+    return k;
+  }
+
+  /** Restores the last-value state after completed chunks were attached at replay. */
+  setLastFromChunks(): void {
+    if (this.mmMaxt.length > 0 && this.head === null) this.maxt = Math.max(this.maxt, this.mmMaxTime());
+  }
+}
+
+/**
+ * Completed chunks of heads without a chunks_head dir (tests, in-memory use) live here under
+ * negative refs, so one number type addresses both kinds.
+ */
+class MemChunkStore {
+  private readonly m = new Map<number, Uint8Array>();
+  private next = -1;
+  put(b: Uint8Array): number {
+    const r = this.next--;
+    this.m.set(r, b);
+    return r;
+  }
+  owns(ref: number): boolean {
+    return ref < 0;
+  }
+  get(ref: number): Uint8Array | undefined {
+    return this.m.get(ref);
+  }
+  drop(ref: number): void {
+    this.m.delete(ref);
+  }
+}
+
+export const memChunks = new MemChunkStore();
+
+/** Stores a completed chunk in memory and returns its (negative) ref. */
+export function memChunkPut(b: Uint8Array): number {
+  return memChunks.put(b);
+}

@@ -4,11 +4,8 @@ import { analyzeBlock, formatCliError, openBlocks, pickBlock } from '../../src/t
 export default class TsdbAnalyze extends Command {
   static override summary = 'Analyze churn, label pair cardinality and compaction efficiency.';
 
-  static override description = `Analyzes one block of a data directory (the newest unless a block ULID is given): label
-pairs and names most involved in series churn, most common label pairs, label names by
-cumulative value length and by cardinality, metric names by series count; --extended adds a
-histogram of chunk fullness. Output matches promtool's; entries with equal counts are listed
-in name order (promtool lists ties in random order).`;
+  static override description =
+    'Analyzes one block of a data directory (the newest unless a block ULID is given): label pairs and names most involved in series churn, most common label pairs, label names by cumulative value length and by cardinality, metric names by series count; --extended adds a histogram of chunk fullness. Output matches promtool\'s; entries with equal counts are listed in name order (promtool lists ties in random order).';
 
   static override examples = ['<%= config.bin %> tsdb analyze data/', '<%= config.bin %> tsdb analyze --limit=5 --extended data/ 01M8883ENE9MNS0A3N5HEZ2EW1'];
 

@@ -5,10 +5,8 @@ import { openDBReadOnly } from '../../src/tsdb/index.js';
 export default class TsdbDump extends Command {
   static override summary = 'Dump samples from a TSDB.';
 
-  static override description = `Prints every sample of the series matching --match between --min-time and --max-time
-(milliseconds, both inclusive) as "labels value timestamp", series in label order, like
-promtool. When the range reaches past the newest block, the WAL is replayed too (read-only,
-without repair: a damaged WAL is an error, as in promtool).`;
+  static override description =
+    'Prints every sample of the series matching --match between --min-time and --max-time (milliseconds, both inclusive) as "labels value timestamp", series in label order, like promtool. When the range reaches past the newest block, the WAL is replayed too (read-only, without repair: a damaged WAL is an error, as in promtool).';
 
   static override examples = [
     '<%= config.bin %> tsdb dump --min-time=1675216680000 --max-time=1675216920000 data/',

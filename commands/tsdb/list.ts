@@ -4,9 +4,8 @@ import { formatBlockList, formatCliError, openBlocks } from '../../src/tsdb/bloc
 export default class TsdbList extends Command {
   static override summary = 'List tsdb blocks.';
 
-  static override description = `Lists the persisted blocks of a Prometheus data directory, oldest first, with their time
-range, sample/chunk/series counts and size on disk, in promtool's exact layout. A damaged
-block (bad meta.json, index or chunk file) is reported with the file and byte offset.`;
+  static override description =
+    'Lists the persisted blocks of a Prometheus data directory, oldest first, with their time range, sample/chunk/series counts and size on disk, in promtool\'s exact layout. A damaged block (bad meta.json, index or chunk file) is reported with the file and byte offset.';
 
   static override examples = ['<%= config.bin %> tsdb list /var/lib/prometheus/metrics2', '<%= config.bin %> tsdb list -r data/'];
 

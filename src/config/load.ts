@@ -20,7 +20,12 @@ import { sdFields, setSDDirectory } from './discovery.js';
 export interface LoadOptions {
   /** Agent mode forbids alerting, rule_files and remote_read (prometheus --enable-feature=agent). */
   agent?: boolean;
-  /** Environment for ${VAR} in external_labels; defaults to process.env. */
+  /**
+   * Expand $VAR / ${VAR} in external_labels values from the environment. Off by default, as
+   * in 2.42, where it is the `expand-external-labels` feature flag.
+   */
+  expandExternalLabels?: boolean;
+  /** Environment used for that expansion; defaults to process.env. */
   env?: NodeJS.ProcessEnv;
   /** Called for an external label that references an empty variable (upstream logs a warning). */
   onWarning?: (msg: string) => void;
@@ -103,7 +108,7 @@ export function parseConfig(text: string, filename = '<config>', opts: LoadOptio
   const d = new Decoder(filename, text);
   const cfg = decodeConfig(d, d.root);
   d.throwTypeErrors();
-  expandExternalLabels(cfg.global, opts);
+  if (opts.expandExternalLabels) expandExternalLabels(cfg.global, opts);
   return cfg;
 }
 

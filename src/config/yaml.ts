@@ -286,7 +286,7 @@ export class Decoder {
 
   private isMergeKey(k: YNode): boolean {
     const n = this.deref(k);
-    return isScalar(n) && n.value === '<<' && (n as Scalar).type === 'PLAIN';
+    return isScalar(n) && (n as Scalar).type === 'PLAIN' && (typeof n.value === 'symbol' || n.value === '<<');
   }
 
   keyString(k: YNode): string {

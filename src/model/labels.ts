@@ -103,9 +103,8 @@ export class Labels {
     const a = x.kv;
     const b = y.kv;
     const l = Math.min(a.length, b.length);
-    for (let i = 0; i < l; i += 2) {
-      if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
-      if (a[i + 1] !== b[i + 1]) return a[i + 1]! < b[i + 1]! ? -1 : 1;
+    for (let i = 0; i < l; i++) {
+      if (a[i] !== b[i]) return compareStrings(a[i]!, b[i]!);
     }
     return a.length - b.length;
   }
@@ -180,8 +179,25 @@ export class LabelsBuilder {
   }
 }
 
+/**
+ * Orders strings as Go does (by UTF-8 bytes, i.e. by code point). JavaScript's `<` compares
+ * UTF-16 code units, which disagrees when a character above U+FFFF (a surrogate pair) meets
+ * one in U+E000–U+FFFF; only that case takes the slow path.
+ */
 export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i === n) return a.length - b.length < 0 ? -1 : 1;
+  const ca = a.charCodeAt(i);
+  const cb = b.charCodeAt(i);
+  if (ca >= 0xd800 && cb >= 0xd800) {
+    const pa = a.codePointAt(i)!;
+    const pb = b.codePointAt(i)!;
+    if (pa !== pb) return pa < pb ? -1 : 1;
+  }
+  return ca < cb ? -1 : 1;
 }
 
 /** Quotes a string the way Go's strconv.Quote does, which is how Prometheus prints label values. */

@@ -20,6 +20,8 @@ export class ScrapePool {
   private readonly loops = new Map<bigint, ScrapeLoop>();
   private dropped: Target[] = [];
   private targetLimitErr: Error | undefined;
+  /** Loops of removed targets still waiting to write their staleness markers. */
+  private readonly stopping = new Set<Promise<void>>();
 
   constructor(
     private cfg: ScrapeConfig,
@@ -69,7 +71,8 @@ export class ScrapePool {
     for (const [h, loop] of this.loops) {
       if (!wanted.has(h)) {
         this.loops.delete(h);
-        void loop.stop('next');
+        const p: Promise<void> = loop.stop('next').finally(() => this.stopping.delete(p));
+        this.stopping.add(p);
       }
     }
     for (const [h, t] of wanted) {
@@ -112,7 +115,7 @@ export class ScrapePool {
   async stop(stale: 'now' | 'next'): Promise<void> {
     const loops = [...this.loops.values()];
     this.loops.clear();
-    await Promise.all(loops.map((l) => l.stop(stale)));
+    await Promise.all([...loops.map((l) => l.stop(stale)), ...this.stopping]);
     await this.client.close();
   }
 

@@ -65,7 +65,7 @@ export async function run(opts: ServerOptions): Promise<number> {
   try {
     config = source.load();
   } catch (err) {
-    logger.error('Error loading config', { file: source.path ?? '<embedded>', err: describe(err) });
+    logger.error('Error loading config', { file: source.path ?? '<embedded>', ...errFields(err) });
     return 1;
   }
   logger.info(source.path ? 'Loaded configuration file' : 'No prometheus.yml here: running the embedded default config (it scrapes promts itself)', { file: source.path ?? '<embedded>' });
@@ -117,7 +117,7 @@ export async function run(opts: ServerOptions): Promise<number> {
     if (e.code === 'EADDRINUSE' || /address already in use/i.test(e.message)) {
       logger.error(`Cannot listen on ${opts.raw['web.listen-address']}: the address is already in use. Stop the other process or pass --web.listen-address=HOST:PORT with a free port.`);
     } else {
-      logger.error('Error starting the web server', { err: describe(err) });
+      logger.error('Error starting the web server', errFields(err));
     }
     metrics.close();
     return 1;
@@ -139,7 +139,7 @@ export async function run(opts: ServerOptions): Promise<number> {
       logger.with({ component: 'tsdb' }),
     );
   } catch (err) {
-    logger.error('Opening storage failed', { dir: opts.tsdb.path, err: describe(err) });
+    logger.error('Opening storage failed', { dir: opts.tsdb.path, ...errFields(err) });
     await web.close();
     metrics.close();
     return 1;
@@ -196,7 +196,7 @@ export async function reload(r: Running): Promise<void> {
   } catch (err) {
     r.reloadSuccess = false;
     r.metrics.configReloadSuccess.set(0);
-    r.logger.error('Error reloading config; the previous configuration stays in effect', { err: describe(err) });
+    r.logger.error('Error reloading config; the previous configuration stays in effect', errFields(err));
     throw err;
   }
   await applyConfig(r, cfg);
@@ -208,10 +208,9 @@ export async function reload(r: Running): Promise<void> {
   r.logger.info('Completed loading of configuration file', { filename: r.source.path ?? '<embedded>' });
 }
 
-function describe(err: unknown): string {
-  if (err instanceof Error) {
-    const hint = (err as { hint?: string }).hint;
-    return hint ? `${err.message} (${hint})` : err.message;
-  }
-  return String(err);
+/** Log fields for an error: the message, where it is (file:line:col) and what to do. */
+function errFields(err: unknown): Record<string, string | undefined> {
+  if (!(err instanceof Error)) return { err: String(err) };
+  const e = err as Error & { hint?: string; where?: () => string | undefined };
+  return { position: typeof e.where === 'function' ? e.where() : undefined, err: e.message, hint: e.hint };
 }

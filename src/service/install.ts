@@ -32,14 +32,15 @@ export function planInstall(o: ServiceOptions, host: Host, self: Self): Plan {
   }
   const byHand = byHandCommand(o, inst.promtsBin);
   if (host.systemd === 'absent') {
-    warnings.push(`systemd is not running here (no /run/systemd/system: a container or WSL?): files are installed, nothing is started. Run promts by hand: ${byHand}${o.start ? '. Pass --no-start to say that is what you want' : ''}`);
+    // The by-hand command is in the summary of a real run; a dry run prints no summary.
+    warnings.push(`systemd is not running here (no /run/systemd/system: a container or WSL?): the files are installed but nothing is started${o.dryRun ? `; run promts by hand with: ${byHand}` : ''}${o.start ? '; pass --no-start to say that is what you want' : ''}`);
   }
   if (o.root !== '/') {
     warnings.push(`--root ${o.root}: every path below is written under it; systemctl is not run there. To enable the unit in that root: systemctl --root=${o.root} enable ${o.unitName}`);
     if (inst.kind === 'launcher') warnings.push(`the launcher runs ${self.nodePath} and ${inst.pkgRoot}: the image needs both at those paths`);
   }
   const ctx: Ctx = { root: o.root, canChown: host.isRoot };
-  if (!ctx.canChown) warnings.push('not root: files get their modes but keep your ownership (chown needs root)');
+  if (!ctx.canChown && o.root !== '/') warnings.push('not root: files get their modes but keep your ownership (chown needs root)');
   const h = (p: string): string => onHost(o, p);
   const configDir: Want = { user: 'root', group: o.group, mode: 0o750 };
   const configFile: Want = { user: 'root', group: o.group, mode: 0o640 };
@@ -54,7 +55,7 @@ export function planInstall(o: ServiceOptions, host: Host, self: Self): Plan {
     configStep(ctx, o, h(o.configFile), configFile),
     guard(() => dirStep(ctx, 'data dir', h(o.dataDir), dataDir, { recursiveOwner: true })),
     launcherStep(ctx, o, inst),
-    ...manSteps(ctx, o, self.pkgRoot),
+    manStep(ctx, o, self.pkgRoot),
     unit,
     ...systemdSteps(o, host, { unitChanged: unit.state === 'change', start: o.start, timeoutMs: READY_TIMEOUT_MS }),
   ];
@@ -66,7 +67,7 @@ export function planInstall(o: ServiceOptions, host: Host, self: Self): Plan {
         ? [
             'systemd is not running on this machine (no /run/systemd/system: a container or WSL?), so the service was installed but not started.',
             `Run promts by hand: ${byHand}`,
-            'Next time, pass --no-start to skip this check.',
+            ...(o.start ? ['Next time, pass --no-start to say that is what you want.'] : []),
           ]
         : [
             o.start ? `promts is running: ${url}  (status: systemctl status ${o.unitName})` : `Installed, not started (--no-start). Start it: systemctl start ${o.unitName}`,
@@ -113,61 +114,62 @@ function configStep(ctx: Ctx, o: ServiceOptions, host: string, w: Want): Step {
 function launcherStep(ctx: Ctx, o: ServiceOptions, inst: Installation): Step {
   if (inst.kind === 'system-wide') return { title: `promts on the PATH`, state: 'ok', note: `installed system-wide: ${inst.promtsBin}` };
   const host = onHost(o, o.launcherPath);
-  const w: Want = { user: 'root', group: 'root', mode: 0o755 };
-  const title = `launcher ${host} (${attrs(w)})`;
-  const write = { path: host, text: inst.text, attrs: attrs(w) };
-  const apply = (): string => (writeAtomic(ctx, host, inst.text, w), `runs ${inst.pkgRoot}`);
-  const old = readIfExists(host);
-  if (old === undefined) return { title, state: 'change', writes: write, apply };
-  if (old === inst.text) {
-    const d = drift(ctx, host, w);
-    return d.length === 0 ? { title, state: 'ok' } : { title, state: 'change', note: d.join(', '), apply: () => (setAttrs(ctx, host, w), d.join(', ')) };
-  }
-  if (isOurLauncher(old) || o.force) return { title, state: 'change', writes: write, diff: unifiedDiff(old, inst.text, host, `${host} (new)`), apply };
-  return { title, state: 'conflict', note: 'a promts there was not written by install-service; --force replaces it', diff: unifiedDiff(old, inst.text, host, `${host} (new)`) };
-}
-
-/** One step for all man pages: copying them is one idea to the user. */
-function manSteps(ctx: Ctx, o: ServiceOptions, pkgRoot: string): Step[] {
-  const src = join(pkgRoot, 'man');
-  const pages = existsSync(src) ? readdirSync(src).filter((f) => /^promts.*\.1$/.test(f)).sort() : [];
-  const dest = onHost(o, o.manDir);
-  const title = `man pages in ${dest}`;
-  if (pages.length === 0) return [{ title, state: 'skip', note: `none in ${src} (npm run build writes them)` }];
-  const w: Want = { user: 'root', group: 'root', mode: 0o644 };
-  const stale = pages.filter((p) => {
-    const d = join(dest, p);
-    return !existsSync(d) || !readFileSync(d).equals(readFileSync(join(src, p))) || drift(ctx, d, w).length > 0;
+  return managedFile(ctx, o, 'launcher', host, inst.text, { user: 'root', group: 'root', mode: 0o755 }, {
+    // An older launcher of ours (another checkout, another node) is simply replaced.
+    replaces: isOurLauncher,
+    conflict: 'a promts there was not written by install-service; --force replaces it',
   });
-  if (stale.length === 0) return [{ title, state: 'ok', note: `${pages.length} pages` }];
-  return [
-    {
-      title,
-      state: 'change',
-      note: `copy ${stale.length} of ${pages.length}: ${stale.join(' ')}`,
-      apply: () => {
-        for (const p of stale) {
-          writeAtomic(ctx, join(dest, p), readFileSync(join(src, p), 'utf8'), w);
-        }
-        return `${stale.length} copied; try: man promts`;
-      },
-    },
-  ];
 }
 
-function unitStep(ctx: Ctx, o: ServiceOptions, host: string, text: string): Step {
-  const w: Want = { user: 'root', group: 'root', mode: 0o644 };
-  const title = `systemd unit ${host} (${attrs(w)})`;
-  const write = { path: host, text, attrs: attrs(w) };
+/**
+ * A file install-service owns (launcher, unit): written when missing, left as it is when
+ * identical, replaced when it is an older one of ours or with --force, otherwise a conflict
+ * shown as a diff. Only its owner and mode are corrected when just those drifted.
+ */
+function managedFile(ctx: Ctx, o: ServiceOptions, what: string, host: string, text: string, w: Want, p: { replaces: (old: string) => boolean; conflict: string }): Step {
+  const title = `${what} ${host} (${attrs(w)})`;
+  const writes = { path: host, text, attrs: attrs(w) };
   const apply = (): void => writeAtomic(ctx, host, text, w);
   const old = readIfExists(host);
-  if (old === undefined) return { title, state: 'change', writes: write, apply };
+  if (old === undefined) return { title, state: 'change', writes, apply };
   if (old === text) {
     const d = drift(ctx, host, w);
     return d.length === 0 ? { title, state: 'ok' } : { title, state: 'change', note: d.join(', '), apply: () => (setAttrs(ctx, host, w), d.join(', ')) };
   }
   const diff = unifiedDiff(old, text, host, `${host} (install-service)`);
-  if (o.force) return { title, state: 'change', note: 'replacing the existing unit (--force)', writes: write, diff, apply };
-  return { title, state: 'conflict', note: `differs from what install-service writes; left alone. --force replaces it; local changes belong in a drop-in (systemctl edit ${o.unitName})`, diff };
+  if (p.replaces(old)) return { title, state: 'change', note: 'replacing an older one', writes, diff, apply };
+  if (o.force) return { title, state: 'change', note: 'replacing the existing file (--force)', writes, diff, apply };
+  return { title, state: 'conflict', note: p.conflict, diff };
 }
 
+/** One step for all man pages: copying them is one idea to the user. Copies, so not shown in full. */
+function manStep(ctx: Ctx, o: ServiceOptions, pkgRoot: string): Step {
+  const src = join(pkgRoot, 'man');
+  const pages = existsSync(src) ? readdirSync(src).filter((f) => /^promts.*\.1$/.test(f)).sort() : [];
+  const dest = onHost(o, o.manDir);
+  const title = `man pages in ${dest}`;
+  if (pages.length === 0) return { title, state: 'skip', note: `none in ${src} (npm run build writes them)` };
+  const w: Want = { user: 'root', group: 'root', mode: 0o644 };
+  const stale = pages.filter((p) => {
+    const d = join(dest, p);
+    return !existsSync(d) || !readFileSync(d).equals(readFileSync(join(src, p))) || drift(ctx, d, w).length > 0;
+  });
+  if (stale.length === 0) return { title, state: 'ok', note: `${pages.length} pages` };
+  return {
+    title,
+    state: 'change',
+    note: `copy ${stale.length} of ${pages.length}: ${stale.join(' ')}`,
+    apply: () => {
+      for (const p of stale) writeAtomic(ctx, join(dest, p), readFileSync(join(src, p), 'utf8'), w);
+      return `${stale.length} copied; try: man promts`;
+    },
+  };
+}
+
+function unitStep(ctx: Ctx, o: ServiceOptions, host: string, text: string): Step {
+  return managedFile(ctx, o, 'systemd unit', host, text, { user: 'root', group: 'root', mode: 0o644 }, {
+    // A unit someone edited is theirs: shown, never silently replaced.
+    replaces: () => false,
+    conflict: `differs from what install-service writes; left alone. --force replaces it; local changes belong in a drop-in (systemctl edit ${o.unitName})`,
+  });
+}

@@ -9,7 +9,7 @@ export { PromParser } from './promparse.js';
 export { OpenMetricsParser } from './openmetricsparse.js';
 export { TextParseError } from './errors.js';
 export { goQuote } from './gonum.js';
-export { lintMetrics, cardinality, type LintProblem, type LintResult, type CardinalityStat } from './promlint.js';
+export { lintMetrics, cardinality, checkMetrics, type LintProblem, type LintResult, type CardinalityStat, type CheckMetricsOutput } from './promlint.js';
 
 /** The media type of a Content-Type header value, lower-cased, or '' when it cannot be parsed. */
 export function mediaType(contentType: string): string {

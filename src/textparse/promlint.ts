@@ -110,3 +110,27 @@ export function cardinality(families: Map<string, MetricFamily>): { stats: Cardi
   raw.sort((a, b) => b.cardinality - a.cardinality || cmp(a.name, b.name));
   return { stats: raw.map((r) => ({ ...r, percentage: r.cardinality / total })), total };
 }
+
+export interface CheckMetricsOutput {
+  readonly stdout: string;
+  readonly stderr: string;
+  /** 0 clean, 1 unparsable input, 3 lint problems (promtool's exit codes). */
+  readonly code: number;
+}
+
+/** Everything `promtool check metrics [--extended]` prints for a body, and its exit code. */
+export function checkMetrics(body: Uint8Array, extended: boolean): CheckMetricsOutput {
+  const res = lintMetrics(body);
+  if (!res.ok) return { stdout: '', stderr: `error while linting: ${res.error.message}\n`, code: 1 };
+  const stderr = res.problems.map((p) => `${p.metric} ${p.text}\n`).join('');
+  if (res.problems.length > 0) return { stdout: '', stderr, code: 3 };
+  let stdout = '';
+  if (extended) {
+    const { stats, total } = cardinality(res.families);
+    const rows = [['Metric', 'Cardinality', 'Percentage'], ...stats.map((s) => [s.name, String(s.cardinality), (s.percentage * 100).toFixed(2) + '%']), ['Total', String(total), '100%']];
+    // Go's tabwriter(minwidth 4, tabwidth 4, padding 4, ' ') with a trailing tab: every cell padded to its column's widest plus 4.
+    const widths = rows[0]!.map((_, i) => Math.max(4, ...rows.map((r) => r[i]!.length)) + 4);
+    stdout = rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('') + '\n').join('');
+  }
+  return { stdout, stderr, code: 0 };
+}

@@ -9,7 +9,7 @@ import type { ApiClient } from './api/index.js';
 import { useConnection } from './hooks/useConnection.js';
 import { useTerminalSize, type SizedStream } from './hooks/useTerminalSize.js';
 import { ThemeContext } from './theme.js';
-import { createKeyRouter, KeysContext, routeKey } from './keys.js';
+import { createKeyRouter, KeysContext, routeKey, splitChunk } from './keys.js';
 import { AlertsScreen } from './views/Alerts.js';
 import { Footer } from './views/Footer.js';
 import { Header, VIEWS, type ViewName } from './views/Header.js';
@@ -78,9 +78,11 @@ export function Dashboard({ api, refreshMs, now, stdout, color, initialView = 'O
 
   // The only useInput of the dashboard (see keys.ts): global keys first, then the views'.
   const router = useMemo(createKeyRouter, []);
-  useInput((input, key) => {
-    if ((helpRef.current || !capturingRef.current) && global(input, key)) return;
-    routeKey(router, input, key);
+  useInput((chunk, chunkKey) => {
+    for (const [input, key] of splitChunk(chunk, chunkKey)) {
+      if ((helpRef.current || !capturingRef.current) && global(input, key)) continue;
+      routeKey(router, input, key);
+    }
   });
   /** Handles the keys that work everywhere; true when the key was one of them. */
   const global = (input: string, key: { tab: boolean; shift: boolean }): boolean => {

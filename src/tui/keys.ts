@@ -46,3 +46,32 @@ export function useKeys(handler: KeyHandler, opts: { readonly isActive?: boolean
 export function routeKey(router: KeyRouter, input: string, key: Key): void {
   for (const e of [...router]) if (e.active.current) e.handler.current(input, key);
 }
+
+const NO_KEY: Key = {
+  upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
+  return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false,
+  super: false, hyper: false, capsLock: false, numLock: false,
+};
+
+/**
+ * ink splits escape sequences but hands over a run of plain bytes as one input, so keys that
+ * arrive together (tmux send-keys, a fast typist over SSH: "ab\x15" or Ctrl-G Ctrl-U) would
+ * be one unparsed string. This splits such a chunk into printable runs and single control
+ * keys, each with the Key ink would have reported for it alone.
+ */
+export function splitChunk(input: string, key: Key): [string, Key][] {
+  if (input.length <= 1 || !/[\x00-\x1f\x7f]/.test(input)) return [[input, key]];
+  const out: [string, Key][] = [];
+  for (const part of input.split(/([\x00-\x1f\x7f])/)) {
+    if (!part) continue;
+    const c = part.charCodeAt(0);
+    if (part.length > 1 || (c > 0x1f && c !== 0x7f)) out.push([part, NO_KEY]);
+    else if (c === 0x0d || c === 0x0a) out.push(['', { ...NO_KEY, return: true }]);
+    else if (c === 0x09) out.push(['', { ...NO_KEY, tab: true }]);
+    else if (c === 0x1b) out.push(['', { ...NO_KEY, escape: true, meta: true }]);
+    else if (c === 0x7f) out.push(['', { ...NO_KEY, delete: true }]);
+    else if (c === 0x08) out.push(['', { ...NO_KEY, backspace: true }]);
+    else out.push([String.fromCharCode(c + 0x60), { ...NO_KEY, ctrl: true }]);
+  }
+  return out;
+}

@@ -36,13 +36,3 @@ export function editLine(s: LineState, input: string, key: Key): LineState {
   return { text: text.slice(0, cursor) + printable + text.slice(cursor), cursor: cursor + printable.length };
 }
 
-/**
- * Text and Enter can arrive in one chunk (a paste, tmux send-keys "up" Enter), and ink then
- * reports them as one input without key.return. Returns the text before the first line break
- * when there is one, so callers can apply it and then act on Enter.
- */
-export function textBeforeEnter(input: string, key: Key): string | undefined {
-  if (key.return) return undefined;
-  const i = input.search(/[\r\n]/);
-  return i < 0 ? undefined : input.slice(0, i);
-}

@@ -15,16 +15,37 @@ export async function readForm(ctx: Ctx, maxBytes: number): Promise<Form> {
     return Form.parse(ctx.query);
   }
   const chunks: Buffer[] = [];
-  let size = 0;
-  let tooLarge = false;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) {
-      tooLarge = true;
-      break;
-    }
-    chunks.push(chunk);
-  }
+  // Not a for-await loop: leaving one early destroys the request, and with it the socket
+  // the answer still has to go out on. Pausing keeps the socket for the answer.
+  const tooLarge = await new Promise<boolean>((resolve, reject) => {
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        cleanup();
+        req.pause();
+        resolve(true);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(false);
+    };
+    const onError = (e: Error) => {
+      cleanup();
+      reject(e);
+    };
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  });
   if (tooLarge) {
     ctx.res.setHeader('Connection', 'close');
     const f = Form.parse(ctx.query);

@@ -222,6 +222,13 @@ export interface WebDeps {
    * (which keeps Prometheus's parse-error wording); the server may pass PromQL's.
    */
   parseMetricSelector?: (input: string) => Matcher[];
+  /**
+   * Remote read (POST /api/v1/read: snappy-framed protobuf) and the remote write receiver
+   * (POST /api/v1/write, only when enabled), as plain node:http handlers from storage/remote.
+   * Without remoteWrite the endpoint answers Prometheus's 404 "needs to be enabled" text.
+   */
+  remoteRead?: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void | Promise<void>;
+  remoteWrite?: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void | Promise<void>;
   /** PromQL's parseExpr (throws a QueryError); used to validate /api/v1/query_exemplars. */
   parseExpr?: (input: string) => unknown;
   /** Pretty-prints a PromQL expression (/api/v1/format_query); the endpoint is 404 without it. */

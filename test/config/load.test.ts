@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, DEFAULT_CONFIG_YAML, loadConfigFile, parseConfig } from '../../src/config/index.js';
 import { parseDuration } from '../../src/model/index.js';
-import { conformanceDir, fixturesDir, sharedDir } from '../helpers/index.js';
+import { conformanceDir, fixturesDir, runCli, sharedDir } from '../helpers/index.js';
 
 const docs = readFileSync(join(sharedDir, 'reference', 'prometheus-2.42', 'docs', 'configuration', 'configuration.md'), 'utf8');
 
@@ -146,6 +146,22 @@ describe('errors carry Prometheus wording, file:line:col and a hint', () => {
       assert.ok(err.hint && err.hint.length > 10);
     });
   }
+
+  test('the CLI prints promtool\'s FAILED line, then file:line:col, the source line with a caret, and a hint', { timeout: 120_000 }, async () => {
+    const name = 'unknown-key-global.yml';
+    const want = expected.get(`broken/${name}`)!;
+    const line = Number(/line (\d+):/.exec(want)![1]);
+    const r = await runCli(['check', 'config', name], { cwd: broken });
+    assert.equal(r.code, 1);
+    const lines = r.stderr.split('\n').filter((l) => !l.startsWith('(node:'));
+    assert.equal(lines.slice(0, 2).join('\n'), want.split('\n').slice(0, 2).join('\n'));
+    const at = lines.find((l) => l.startsWith('    at '))!;
+    assert.match(at, new RegExp(`^    at ${name.replace('.', '\\.')}:${line}:\\d+$`));
+    const src = readFileSync(join(broken, name), 'utf8').split('\n')[line - 1]!;
+    assert.ok(lines.some((l) => l.endsWith(`${line} | ${src}`)));
+    assert.ok(lines.some((l) => /^\s+\^$/.test(l)));
+    assert.ok(lines.some((l) => l.startsWith('    hint: ')));
+  });
 
   test('a missing file is a ConfigError with the OS wording', () => {
     const err = catchErr(() => loadConfigFile('/nonexistent/promts.yml'));

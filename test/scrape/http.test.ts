@@ -117,3 +117,23 @@ test('target_limit: more targets than allowed fails every scrape of the pool wit
     assert.equal(store.last({ __name__: 'up', job: 'limited', instance: addrs[0]! }), 0);
   });
 });
+
+test('a target that disappears from discovery is marked stale; the remaining one keeps its loop', async () => {
+  const store = new MemStore();
+  const m = new ScrapeManager({ appendable: store });
+  const second = plainAddr.replace('127.0.0.1', 'localhost');
+  const group = (addrs: string[]) => new Map([['sd', [{ source: '0', targets: addrs.map((a) => ({ __address__: a })), labels: {} }]]]);
+  try {
+    await m.applyConfig([job('sd')]);
+    m.sync(group([plainAddr, second]));
+    await eventually(async () => m.targetsActive().get('sd')!.every((t) => t.lastScrape > 0), 10_000, 20);
+    const kept = m.targetsActive().get('sd')!.find((t) => t.labels.get('instance') === plainAddr)!;
+    m.sync(group([plainAddr]));
+    assert.deepEqual(m.targetsActive().get('sd')!, [kept]);
+    // Marked stale once the next scrape would have happened (plus 10% of the interval).
+    await eventually(async () => store.lastIsStale({ __name__: 'up', instance: second }) && store.lastIsStale({ __name__: 'n', i: '7', instance: second }), 5000, 50);
+    assert.equal(store.last({ __name__: 'up', instance: plainAddr }), 1);
+  } finally {
+    await m.stop();
+  }
+});

@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { debianBinary, freePort, repoRoot, runCli, runCommand, startProcess, waitForHttp } from '../helpers/index.js';
 import { fakeRoot, isRoot } from './fixtures.js';
+import { execStartArgv } from '../../src/service/index.js';
 
 // Issue 8, end to end: a real system user (useradd, removed at the end) runs the unit's own
 // ExecStart= line with the installed config and data dir, the way systemd would start it.
@@ -47,7 +48,7 @@ async function withServiceUser(cleanups: Cleanup[]) {
   assert.equal(r.code, 0, r.stderr + r.stdout);
   assert.match(r.stdout, /\[ok +\] system user /, 'the user made by useradd is used, not created again');
   const unit = root.read('etc/systemd/system/promts.service');
-  const argv = unit.replace(/\\\n\s*/g, ' ').match(/^ExecStart=(.*)$/m)![1]!.trim().split(/\s+/);
+  const argv = execStartArgv(unit);
   const user = /^User=(.*)$/m.exec(unit)![1]!;
   const group = /^Group=(.*)$/m.exec(unit)![1]!;
   assert.equal(user, name);

@@ -30,3 +30,14 @@ test('on a terminal the status words are coloured, and NO_COLOR turns that off',
   assert.doesNotMatch(plain.stdout, ESC);
   assert.match(plain.stdout, /\[would change\] systemd unit/);
 });
+
+test('--json returns every step with its status and nothing else on stdout', async (t) => {
+  const root = fakeRoot();
+  t.after(root.cleanup);
+  const r = await runCli(['install-service', '--dry-run', '--json', '--root', root.path]);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as { results: { title: string; status: string }[]; changed: number; dryRun: boolean };
+  assert.equal(out.dryRun, true);
+  assert.ok(out.results.some((s) => s.title.startsWith('systemd unit ') && s.status === 'would change'), r.stdout);
+  assert.equal(out.changed, out.results.filter((s) => s.status === 'would change').length);
+});

@@ -70,7 +70,7 @@ test('an existing, different unit is shown as a diff and left alone; --force rep
 
   const f = await runCli(['install-service', '--root', root.path, '--force']);
   assert.equal(f.code, 0, f.stderr + f.stdout);
-  assert.match(f.stdout, /\[changed +\] systemd unit .*replacing the existing unit \(--force\)/);
+  assert.match(f.stdout, /\[changed +\] systemd unit .*replacing the existing file \(--force\)/);
   assert.match(f.stdout, /^ {6}-ExecStart=\/opt\/prometheus/m);
   assert.match(readFileSync(unitPath, 'utf8'), /^ExecStart=\/usr\/local\/bin\/promts server/m);
 });

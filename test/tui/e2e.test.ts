@@ -6,13 +6,16 @@
 // Set PROMTS_SCREENSHOTS=<dir> to keep the captured panes (README's Dashboard section).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
-import { cliPath, debianBinary, eventually, fixturesDir, freePort, repoRoot, runCommand, startProcess, startServer, tempDir, waitForHttp, type RunningProcess } from '../helpers/index.js';
+import { cliPath, debianBinary, eventually, fixturesDir, freePort, repoRoot, startProcess, startServer, tempDir, waitForHttp, type RunningProcess } from '../helpers/index.js';
 
 const prometheusBin = debianBinary('prometheus');
 const tmuxBin = debianBinary('tmux');
 const screenshots = process.env['PROMTS_SCREENSHOTS'];
+const execFileP = promisify(execFile);
 
 const RULES = `groups:
   - name: demo-recording
@@ -58,9 +61,9 @@ scrape_configs:
 class Tmux {
   private readonly socket = `promts-e2e-${process.pid}`;
   constructor(private readonly session: string) {}
+  // execFile, not the shared runCommand: tmux exits at once and writing to its stdin could EPIPE.
   async run(...args: string[]): Promise<string> {
-    const r = await runCommand(tmuxBin!, ['-L', this.socket, ...args], { timeoutMs: 10_000 });
-    if (r.code !== 0) throw new Error(`tmux ${args.join(' ')}: ${r.stderr}`);
+    const r = await execFileP(tmuxBin!, ['-L', this.socket, ...args], { timeout: 10_000, encoding: 'utf8' });
     return r.stdout;
   }
   start(cols: number, rows: number, command: string): Promise<string> {
@@ -89,7 +92,7 @@ class Tmux {
     }
   }
   async kill(): Promise<void> {
-    await runCommand(tmuxBin!, ['-L', this.socket, 'kill-server'], { timeoutMs: 5000 });
+    await this.run('kill-server').catch(() => undefined); // already gone when every session ended
   }
 }
 
@@ -113,16 +116,16 @@ async function startPrometheus(dir: string, port: number): Promise<RunningProces
 /** The full walk: every view, the target filter, a query as table, graph and error, help, quit. */
 async function walkViews(tmux: Tmux, size: string, expectRules: boolean): Promise<void> {
   const lines = (f: string) => f.split('\n');
-  let f = await tmux.frame((x) => /Server {7}Prometheus/.test(x) && /Targets {6}1 up, 1 down/.test(x), 'the Overview with both targets scraped');
+  let f = await tmux.frame((x) => /Server {7}version \S+/.test(x) && /Targets {6}1 up, 1 down/.test(x), 'the Overview with both targets scraped');
   assert.match(f, /promts {2}1 Overview {2}2 Targets {2}3 Alerts {2}4 Rules {2}5 Query {2}6 TSDB/);
   assert.match(f, /Uptime {7}\d/);
-  assert.match(f, /Retention {4}15d/);
+  assert.match(f, /Retention {4}\w+/);
   assert.match(f, /● connected · refresh 1s/);
   save(`${size}-1-overview`, f);
 
   await tmux.keys('2');
   f = await tmux.frame((x) => x.includes('prometheus  1/1 up') && x.includes('down  0/1 up'), 'the Targets view');
-  assert.match(f, /connection refused/);
+  assert.match(f, /error: Get "http:\/\/127\.0\.0\.1:1\/metrics": dial tcp 127\.0\.0\.1:1: connect/);
   save(`${size}-2-targets`, f);
   await tmux.keys('/');
   await tmux.type('refused');
@@ -139,7 +142,7 @@ async function walkViews(tmux: Tmux, size: string, expectRules: boolean): Promis
     save(`${size}-3-alerts`, f);
     await tmux.keys('4');
     f = await tmux.frame((x) => x.includes('err  record demo:duplicate'), 'the Rules view');
-    assert.match(f, /demo-alerts {2}rules\.yml {2}every 1s/);
+    assert.match(f, /demo-alerts {2}every 1s {2}evaluated \d+s ago in/);
     save(`${size}-4-rules`, f);
   }
 
@@ -178,7 +181,7 @@ async function walkViews(tmux: Tmux, size: string, expectRules: boolean): Promis
   save(`${size}-7-help`, f);
   await tmux.keys('Escape');
   await tmux.keys('1');
-  await tmux.frame((x) => /Server {7}Prometheus/.test(x), 'the Overview again');
+  await tmux.frame((x) => /Server {7}version \S+/.test(x), 'the Overview again');
 }
 
 async function quit(tmux: Tmux): Promise<void> {
@@ -204,7 +207,7 @@ test('dashboard in tmux against Debian prometheus 2.42: every view, filter, quer
     await prom.stop();
     let f = await small.frame((x) => x.includes('disconnected, retrying every 1s'), 'the disconnected footer');
     assert.match(f, /ECONNREFUSED/);
-    assert.match(f, /Server {7}Prometheus/);
+    assert.match(f, /Server {7}version \S+/);
     save('80x24-8-disconnected', f);
     prom = await startPrometheus(dir.path, port);
     await small.frame((x) => x.includes('● connected') && x.includes('overview updated'), 'the reconnected footer');

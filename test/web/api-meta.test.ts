@@ -178,3 +178,27 @@ describe('admin API enabled', () => {
     assert.equal(r.json().error, 'invalid parameter "skip_head": unable to parse boolean: strconv.ParseBool: parsing "x": invalid syntax');
   });
 });
+
+describe('remote read and write hooks', () => {
+  let s: Running;
+  before(async () => {
+    s = await startTest({
+      remoteWrite: (rq, rs) => {
+        rq.resume();
+        rq.on('end', () => {
+          rs.writeHead(204);
+          rs.end();
+        });
+      },
+    });
+  });
+  after(() => s.close());
+
+  test('POST /api/v1/write reaches the receiver when one is given; /read without one is a clear 500', async () => {
+    const w = await req(`${s.base}/api/v1/write`, { method: 'POST', body: 'x' });
+    assert.equal(w.status, 204);
+    const r = await req(`${s.base}/api/v1/read`, { method: 'POST', body: 'x' });
+    assert.equal(r.status, 500);
+    assert.equal(r.text, 'remote read is not available in this server\n');
+  });
+});

@@ -121,6 +121,10 @@ describe('explicit route prefix, CORS, compression, limits', () => {
     const r = await form(`${s.base}/p/api/v1/series`, 'match[]=up&' + 'x'.repeat(5000));
     assert.equal(r.status, 400);
     assert.equal(r.json().error, 'error parsing form values: http: POST too large');
+    assert.equal(r.headers.get('connection'), 'close');
+    // A body many times the limit, sent in pieces: still an answer, not a reset.
+    const big = await form(`${s.base}/p/api/v1/series`, 'match[]=up&' + 'y'.repeat(200_000));
+    assert.equal(big.status, 400);
     assert.equal((await req(`${s.base}/p/-/healthy`)).status, 200);
   });
 

@@ -57,6 +57,8 @@ const REQUESTS: ReplayRequest[] = [
   { name: 'series function', path: '/api/v1/series', params: { 'match[]': 'sum(up)' } },
   { name: 'series empty', path: '/api/v1/series', params: { 'match[]': '' } },
   { name: 'series op', path: '/api/v1/series', params: { 'match[]': 'a-b' } },
+  { name: 'remote write not enabled', method: 'POST', path: '/api/v1/write' },
+  { name: 'remote read via GET', path: '/api/v1/read' },
   { name: 'snapshot wrong method', path: '/api/v1/admin/tsdb/snapshot' },
   { name: 'federate bad selector', path: '/federate', params: { 'match[]': 'up{' } },
   { name: 'series via POST time-bounded', method: 'POST', path: '/api/v1/series', params: { 'match[]': 'up', start: '1', end: '2' } },

@@ -12,14 +12,14 @@ function groupLabels(metric: Labels, grouping: string[], without: boolean): Labe
   return metric.only(...grouping);
 }
 
-export function aggregate(e: AggregateExpr, input: StepSeries[], param: EvalValue | null, steps: Steps): StepSeries[] {
+export function aggregate(e: AggregateExpr, input: StepSeries[], param: EvalValue | null, steps: Steps, check: () => void = () => {}): StepSeries[] {
   const n = steps.n;
   switch (e.op) {
     case 'topk':
     case 'bottomk':
-      return topBottom(e, input, param!.kind === 'scalar' ? param!.v : new Float64Array(n), steps);
+      return topBottom(e, input, param!.kind === 'scalar' ? param!.v : new Float64Array(n), steps, check);
     case 'count_values':
-      return countValues(e, input, param!.kind === 'string' ? param!.s : '', steps);
+      return countValues(e, input, param!.kind === 'string' ? param!.s : '', steps, check);
   }
   // Group ids per input series, constant across steps.
   const groupIdx = new Int32Array(input.length);
@@ -47,6 +47,7 @@ export function aggregate(e: AggregateExpr, input: StepSeries[], param: EvalValu
   const b = new SeriesBuilder(n);
   const outIdx = new Int32Array(G).fill(-1);
   for (let i = 0; i < n; i++) {
+    if ((i & 63) === 63) check();
     order.length = 0;
     for (let j = 0; j < input.length; j++) {
       const s = input[j]!;
@@ -181,7 +182,7 @@ function sortReverse(items: HeapItem[], less: (a: number, b: number) => boolean)
   for (let k = 0; k < items.length; k++) items[k] = idx[k]!.it;
 }
 
-function topBottom(e: AggregateExpr, input: StepSeries[], param: Float64Array, steps: Steps): StepSeries[] {
+function topBottom(e: AggregateExpr, input: StepSeries[], param: Float64Array, steps: Steps, check: () => void): StepSeries[] {
   const isTop = e.op === 'topk';
   const less = isTop ? lessAsc : lessDesc;
   const groupIdx = new Int32Array(input.length);
@@ -199,6 +200,7 @@ function topBottom(e: AggregateExpr, input: StepSeries[], param: Float64Array, s
   const b = new SeriesBuilder(steps.n);
   const outOf = new Int32Array(input.length).fill(-1);
   for (let i = 0; i < steps.n; i++) {
+    if ((i & 63) === 63) check();
     const f = param[i]!;
     if (!(f >= -9223372036854775808 && f <= 9223372036854775807)) {
       throw new QueryError('execution', `Scalar value ${Number.isNaN(f) ? 'NaN' : f > 0 ? '+Inf' : '-Inf'} overflows int64`);
@@ -239,11 +241,12 @@ function topBottom(e: AggregateExpr, input: StepSeries[], param: Float64Array, s
   return b.result();
 }
 
-function countValues(e: AggregateExpr, input: StepSeries[], valueLabel: string, steps: Steps): StepSeries[] {
+function countValues(e: AggregateExpr, input: StepSeries[], valueLabel: string, steps: Steps, check: () => void): StepSeries[] {
   if (!isValidLabelName(valueLabel)) throw new QueryError('execution', `invalid label name ${quoteLabelValue(valueLabel)}`);
   const grouping = e.without ? e.grouping : [...e.grouping, valueLabel].sort();
   const b = new SeriesBuilder(steps.n);
   for (let i = 0; i < steps.n; i++) {
+    if ((i & 63) === 63) check();
     const counts = new Map<string, { labels: Labels; c: number }>();
     for (const s of input) {
       if (!s.p[i]) continue;

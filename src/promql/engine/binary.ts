@@ -74,12 +74,12 @@ function signature(l: Labels, vm: VectorMatching): string {
   return l.without(...vm.matchingLabels, METRIC_NAME).key();
 }
 
-export function vectorVector(e: BinaryExpr, lhs: StepSeries[], rhs: StepSeries[], steps: Steps): StepSeries[] {
+export function vectorVector(e: BinaryExpr, lhs: StepSeries[], rhs: StepSeries[], steps: Steps, check: () => void = () => {}): StepSeries[] {
   const vm = e.vectorMatching!;
   switch (e.op) {
-    case 'and': return setOp(vm, lhs, rhs, steps, 'and');
-    case 'or': return setOp(vm, lhs, rhs, steps, 'or');
-    case 'unless': return setOp(vm, lhs, rhs, steps, 'unless');
+    case 'and': return setOp(vm, lhs, rhs, steps, 'and', check);
+    case 'or': return setOp(vm, lhs, rhs, steps, 'or', check);
+    case 'unless': return setOp(vm, lhs, rhs, steps, 'unless', check);
   }
   const sigIds = new Map<string, number>();
   const sigOf = (l: Labels) => {
@@ -106,6 +106,7 @@ export function vectorVector(e: BinaryExpr, lhs: StepSeries[], rhs: StepSeries[]
   const lastSet = new Map<number, number>();
   const cmp = isComparison(e.op);
   for (let i = 0; i < steps.n; i++) {
+    if ((i & 63) === 63) check();
     for (let r = 0; r < one.length; r++) {
       const s = one[r]!;
       if (!s.p[i]) continue;
@@ -183,7 +184,7 @@ function resultMetric(lhs: Labels, rhs: Labels, op: BinaryOp, vm: VectorMatching
   return lb.labels();
 }
 
-function setOp(vm: VectorMatching, lhs: StepSeries[], rhs: StepSeries[], steps: Steps, op: 'and' | 'or' | 'unless'): StepSeries[] {
+function setOp(vm: VectorMatching, lhs: StepSeries[], rhs: StepSeries[], steps: Steps, op: 'and' | 'or' | 'unless', check: () => void): StepSeries[] {
   const sigIds = new Map<string, number>();
   const sigOf = (l: Labels) => {
     const k = signature(l, vm);
@@ -205,6 +206,7 @@ function setOp(vm: VectorMatching, lhs: StepSeries[], rhs: StepSeries[], steps: 
     b.set(arr[k]!, i, s.v[i]!);
   };
   for (let i = 0; i < steps.n; i++) {
+    if ((i & 63) === 63) check();
     if (op === 'or') {
       for (let k = 0; k < lhs.length; k++) {
         if (!lhs[k]!.p[i]) continue;

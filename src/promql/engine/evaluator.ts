@@ -52,6 +52,12 @@ export class Evaluator {
     }
   }
 
+  /** The synchronous part of tick(): long loops inside one node call this between steps. */
+  readonly checkSync = (): void => {
+    if (this.o.signal?.aborted) throw errCanceled('expression evaluation');
+    if (performance.now() > this.o.deadline) throw errTimeout('expression evaluation');
+  };
+
   private checkSamples(v: EvalValue): EvalValue {
     setCountLimitHint(this.o.maxSamples);
     if (countPoints(v) > this.o.maxSamples) throw errTooManySamples('query execution');
@@ -111,7 +117,6 @@ export class Evaluator {
       let it: SampleIterator | undefined;
       let ts = new Float64Array(64);
       let vals = new Float64Array(64);
-      let count = 0;
       while (set.next()) {
         const s = set.at();
         it = s.iterator(it);
@@ -138,8 +143,6 @@ export class Evaluator {
         const err = it.err();
         if (err) throw new QueryError('execution', err.message);
         out.push({ metric: s.labels, ts: ts.slice(0, n), vs: vals.slice(0, n) });
-        count += n;
-        if (count > this.o.maxSamples) throw errTooManySamples('query execution');
         if ((out.length & 255) === 0) await this.tick();
       }
       const err = set.err();
@@ -268,7 +271,8 @@ export class Evaluator {
     const keepName = name === 'last_over_time';
     const ctx = { stepT: 0, rangeEnd: 0, range: m.range, args: new Array<number>(scalars.length) };
     const out: StepSeries[] = [];
-    let loaded = 0;
+    // Like Prometheus: samples held = output points so far + the current window.
+    let held = 0;
     for (let si = 0; si < m.series.length; si++) {
       if ((si & 255) === 255) await this.tick();
       const s = m.series[si]!;
@@ -289,7 +293,7 @@ export class Evaluator {
         if (hi < lo) hi = lo;
         while (hi < s.ts.length && s.ts[hi]! <= end) hi++;
         if (hi <= lo) continue;
-        loaded = Math.max(loaded, hi - lo);
+        if (held + hi - lo > this.o.maxSamples) throw errTooManySamples('query execution');
         ctx.stepT = stepTime(steps, i);
         ctx.rangeEnd = end;
         for (let k = 0; k < scalars.length; k++) ctx.args[k] = scalars[k]![i]!;
@@ -303,6 +307,7 @@ export class Evaluator {
         if (r === null) continue;
         v[i] = r;
         p[i] = 1;
+        held++;
         any = true;
       }
       if (any) out.push({ metric: keepName ? s.metric : dropMetricName(s.metric), v, p });
@@ -331,7 +336,7 @@ export class Evaluator {
     if (l.kind === 'scalar' && r.kind === 'scalar') return { kind: 'scalar', v: scalarScalar(e.op, l.v, r.v, steps.n) };
     if (l.kind === 'vector' && r.kind === 'scalar') return { kind: 'vector', series: vectorScalar(e, l.series, r.v, false, steps) };
     if (l.kind === 'scalar' && r.kind === 'vector') return { kind: 'vector', series: vectorScalar(e, r.series, l.v, true, steps) };
-    if (l.kind === 'vector' && r.kind === 'vector') return { kind: 'vector', series: vectorVector(e, l.series, r.series, steps) };
+    if (l.kind === 'vector' && r.kind === 'vector') return { kind: 'vector', series: vectorVector(e, l.series, r.series, steps, this.checkSync) };
     throw new QueryError('execution', 'binary expression must contain only scalar and instant vector types');
   }
 
@@ -339,7 +344,7 @@ export class Evaluator {
     const param = e.param ? await this.eval(e.param, steps) : null;
     const v = await this.eval(e.expr, steps);
     const series = v.kind === 'vector' ? v.series : [];
-    return { kind: 'vector', series: aggregate(e, series, param, steps) };
+    return { kind: 'vector', series: aggregate(e, series, param, steps, this.checkSync) };
   }
 }
 

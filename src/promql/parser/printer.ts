@@ -1,7 +1,7 @@
 // Prometheus's canonical string form of an expression (Expr.String() in 2.42), used for
 // rule files, format output and the test harness's @-rewriting.
 import { METRIC_NAME, formatDuration, quoteLabelValue } from '../../model/index.js';
-import type { Expr, VectorMatching, VectorSelector } from './ast.js';
+import type { AggregateExpr, Expr, SubqueryExpr, VectorMatching, VectorSelector } from './ast.js';
 
 export function formatExpr(e: Expr): string {
   switch (e.kind) {
@@ -16,20 +16,66 @@ export function formatExpr(e: Expr): string {
       if (vs.kind !== 'VectorSelector') return `${formatExpr(vs)}[${formatDuration(e.range)}]`;
       return `${selectorString(vs, false)}[${formatDuration(e.range)}]${atString(vs.timestamp, vs.startOrEnd)}${offsetString(vs.originalOffset)}`;
     }
-    case 'SubqueryExpr': {
-      const step = e.step ? formatDuration(e.step) : '';
-      return `${formatExpr(e.expr)}[${formatDuration(e.range)}:${step}]${atString(e.timestamp, e.startOrEnd)}${offsetString(e.originalOffset)}`;
-    }
+    case 'SubqueryExpr':
+      return `${formatExpr(e.expr)}${subquerySuffix(e)}`;
     case 'BinaryExpr':
       return `${formatExpr(e.lhs)} ${e.op}${e.returnBool ? ' bool' : ''}${matchingString(e.vectorMatching)} ${formatExpr(e.rhs)}`;
     case 'AggregateExpr': {
-      let s: string = e.op;
-      if (e.without) s += ` without (${e.grouping.join(', ')}) `;
-      else if (e.grouping.length > 0) s += ` by (${e.grouping.join(', ')}) `;
+      let s = aggOpString(e);
       s += '(';
       if (e.param) s += formatExpr(e.param) + ', ';
       return s + formatExpr(e.expr) + ')';
     }
+  }
+}
+
+function aggOpString(e: AggregateExpr): string {
+  let s: string = e.op;
+  if (e.without) s += ` without (${e.grouping.join(', ')}) `;
+  else if (e.grouping.length > 0) s += ` by (${e.grouping.join(', ')}) `;
+  return s;
+}
+
+function subquerySuffix(e: SubqueryExpr): string {
+  const step = e.step ? formatDuration(e.step) : '';
+  return `[${formatDuration(e.range)}:${step}]${atString(e.timestamp, e.startOrEnd)}${offsetString(e.originalOffset)}`;
+}
+
+const MAX_LINE = 100;
+const indent = (n: number): string => '  '.repeat(n);
+
+/**
+ * Prometheus's prettifier (format_query): expressions longer than 100 characters are split
+ * over lines, two spaces of indent per level; shorter ones print as formatExpr does.
+ */
+export function prettyExpr(e: Expr, level = 0): string {
+  const flat = formatExpr(e);
+  const split = flat.length > MAX_LINE;
+  switch (e.kind) {
+    case 'AggregateExpr': {
+      if (!split) return indent(level) + flat;
+      let s = indent(level) + aggOpString(e) + '(\n';
+      if (e.param) s += prettyExpr(e.param, level + 1) + ',\n';
+      return s + prettyExpr(e.expr, level + 1) + '\n' + indent(level) + ')';
+    }
+    case 'BinaryExpr': {
+      if (!split) return indent(level) + flat;
+      return `${prettyExpr(e.lhs, level + 1)}\n${indent(level)}${e.op}${e.returnBool ? ' bool' : ''}${matchingString(e.vectorMatching)}\n${prettyExpr(e.rhs, level + 1)}`;
+    }
+    case 'Call':
+      if (!split) return indent(level) + flat;
+      return `${indent(level)}${e.func.name}(\n${e.args.map((a) => prettyExpr(a, level + 1)).join(',\n')}\n${indent(level)})`;
+    case 'ParenExpr':
+      if (!split) return indent(level) + flat;
+      return `${indent(level)}(\n${prettyExpr(e.expr, level + 1)}\n${indent(level)})`;
+    case 'SubqueryExpr':
+      // As in 2.42, an unsplit subquery is printed without indent.
+      if (!split) return flat;
+      return prettyExpr(e.expr, level) + subquerySuffix(e);
+    case 'UnaryExpr':
+      return indent(level) + e.op + prettyExpr(e.expr, level).trim();
+    default:
+      return indent(level) + flat;
   }
 }
 

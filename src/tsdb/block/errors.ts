@@ -27,7 +27,7 @@ export class BlockOpenError extends PromtsError {
 }
 
 /** A chunk this build cannot decode (e.g. a native-histogram chunk). */
-export class ChunkDecodeErrorFromBlock extends PromtsError {
+export class ChunkUnsupportedError extends PromtsError {
   constructor(message: string) {
     super('chunk_unsupported', message, 'this block holds data promts cannot decode yet');
   }

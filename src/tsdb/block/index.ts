@@ -9,6 +9,6 @@ export { ChunkReader, ChunkWriter, chunkRef, listSegmentFiles, CHUNKS_MAGIC, DEF
 export { readMeta, writeMeta, encodeMeta, isULID, META_VERSION_1, type BlockMeta, type BlockStats, type BlockDesc } from './meta.js';
 export { Tombstones, readTombstones, writeTombstones, encodeTombstones, TOMBSTONES_MAGIC, type Interval } from './tombstones.js';
 export { newULID, ulidTime } from './ulid.js';
-export { BlockCorruptError, BlockOpenError, ChunkDecodeErrorFromBlock } from './errors.js';
+export { BlockCorruptError, BlockOpenError, ChunkUnsupportedError } from './errors.js';
 export { writeBlock, cutChunks, DEFAULT_CHUNK_RANGE, type BlockSeriesInput, type WriteBlockOptions, type WrittenBlock } from './writer.js';
 export { formatBlockList, analyzeBlock, pickBlock, AnalyzeError, dumpSamples, dumpDataDir, HeadNeededError, formatCliError, parseSeriesSelector, type OpenWithHead, SelectorParseError, formatGoDuration, formatGoG, formatBase2Bytes } from './inspect/index.js';

@@ -7,7 +7,7 @@ import { compareUtf8, type ChunkMeta, type SeriesEntry } from '../index/index.js
 import { Labels } from '../../model/index.js';
 import type { Block } from './block.js';
 import type { RawChunk } from './chunks.js';
-import { ChunkDecodeErrorFromBlock } from './errors.js';
+import { ChunkUnsupportedError } from './errors.js';
 import { postingsForMatchers } from './postings_for_matchers.js';
 import type { Interval } from './tombstones.js';
 
@@ -168,7 +168,7 @@ export class BlockSeriesIterator implements SampleIterator {
       return false;
     }
     if (this.raw.encoding !== Encoding.XOR) {
-      this.error = new ChunkDecodeErrorFromBlock(`chunk ${meta.ref} has encoding ${encodingName(this.raw.encoding)}; promts reads only XOR (float) chunks`);
+      this.error = new ChunkUnsupportedError(`chunk ${meta.ref} has encoding ${encodingName(this.raw.encoding)}; promts reads only XOR (float) chunks`);
       return false;
     }
     this.it.reset(this.raw.data);

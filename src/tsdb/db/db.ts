@@ -400,6 +400,8 @@ export async function openDB(dir: string, options: DBOptions = {}, logger: Logge
   };
   mkdirSync(dir, { recursive: true });
   const release = opts.noLockfile ? () => undefined : acquireLock(dir);
+  let wal: WAL | null = null;
+  let mapper: ChunkDiskMapper | null = null;
   try {
     removeLeftovers(dir, logger);
     let blocks = openBlocks(dir);
@@ -413,8 +415,8 @@ export async function openDB(dir: string, options: DBOptions = {}, logger: Logge
 
     const walDir = join(dir, 'wal');
     removeTmpDirs(walDir);
-    const wal = WAL.open(walDir, { compress: opts.walCompression, segmentSize: opts.walSegmentSize, logger });
-    const mapper = new ChunkDiskMapper(join(dir, 'chunks_head'));
+    wal = WAL.open(walDir, { compress: opts.walCompression, segmentSize: opts.walSegmentSize, logger });
+    mapper = new ChunkDiskMapper(join(dir, 'chunks_head'));
     const progress: ReplayProgress = options.replayProgress ?? { min: 0, max: 0, current: 0, done: false };
     progress.done = false;
     const db = new DB(dir, opts, logger, wal, mapper, blocks, progress, release);
@@ -429,6 +431,8 @@ export async function openDB(dir: string, options: DBOptions = {}, logger: Logge
     db.startBackground();
     return db;
   } catch (e) {
+    mapper?.close();
+    wal?.close();
     release();
     throw e;
   }

@@ -64,6 +64,16 @@ export interface HeadCardinality {
 
 const EMPTY_CHUNK = new Uint8Array(2);
 
+/**
+ * The head's map key for a label set: length-prefixed names and values, so no value can
+ * make two sets collide, and several times cheaper to build than the quoted text form.
+ */
+function seriesKey(kv: readonly string[]): string {
+  let k = '';
+  for (let i = 0; i < kv.length; i++) k += kv[i]!.length + ':' + kv[i]!;
+  return k;
+}
+
 export class Head {
   readonly chunkRange: number;
   readonly logger: Logger;
@@ -115,7 +125,7 @@ export class Head {
   }
 
   getByLabels(lset: Labels): MemSeries | undefined {
-    return this.byKey.get(lset.key());
+    return this.byKey.get(seriesKey(lset.kv));
   }
 
   /**
@@ -123,7 +133,8 @@ export class Head {
    * `created` tells the caller it must log a series record.
    */
   getOrCreate(lset: Labels, ref = 0): { s: MemSeries; created: boolean } {
-    const have = this.byKey.get(lset.key());
+    const key = seriesKey(lset.kv);
+    const have = this.byKey.get(key);
     if (have) return { s: have, created: false };
     const kv = lset.kv;
     const ikv: string[] = new Array(kv.length);
@@ -133,7 +144,7 @@ export class Head {
     else if (ref > this.lastSeriesRef) this.lastSeriesRef = ref;
     const s = new MemSeries(ref, labels);
     this.series.set(ref, s);
-    this.byKey.set(lset.key(), s);
+    this.byKey.set(key, s);
     this.postings.add(ref, ikv);
     this.stats.numSeries++;
     this.stats.seriesCreated++;
@@ -215,7 +226,7 @@ export class Head {
       for (const ref of removed) {
         const s = this.series.get(ref)!;
         this.series.delete(ref);
-        this.byKey.delete(s.labels.key());
+        this.byKey.delete(seriesKey(s.labels.kv));
         this.tombstones.delete(ref);
       }
       this.stats.numSeries -= removed.size;

@@ -5,19 +5,33 @@
 import type { Matcher } from '../../model/index.js';
 
 export class PostingsList {
-  ids: Uint32Array = new Uint32Array(4);
+  /**
+   * Allocated from the second id on: many label values (instance ids, unique names) belong
+   * to one series only, and a typed array per such value would cost more than the series.
+   */
+  private ids: Uint32Array | null = null;
+  private first = 0;
   n = 0;
   sorted = true;
   add(id: number): void {
-    if (this.n === this.ids.length) {
+    if (this.n === 0) {
+      this.first = id;
+      this.n = 1;
+      return;
+    }
+    if (this.ids === null) {
+      this.ids = new Uint32Array(4);
+      this.ids[0] = this.first;
+    } else if (this.n === this.ids.length) {
       const nb = new Uint32Array(this.ids.length * 2);
       nb.set(this.ids);
       this.ids = nb;
     }
-    if (this.n > 0 && this.ids[this.n - 1]! >= id) this.sorted = false;
+    if (this.ids[this.n - 1]! >= id) this.sorted = false;
     this.ids[this.n++] = id;
   }
   view(): Uint32Array {
+    if (this.ids === null) return this.n === 0 ? EMPTY : Uint32Array.of(this.first);
     if (!this.sorted) {
       this.ids.subarray(0, this.n).sort();
       this.sorted = true;
@@ -26,6 +40,10 @@ export class PostingsList {
   }
   /** Keeps only ids for which keep() is true. */
   filter(keep: (id: number) => boolean): void {
+    if (this.ids === null) {
+      if (this.n === 1 && !keep(this.first)) this.n = 0;
+      return;
+    }
     let j = 0;
     for (let i = 0; i < this.n; i++) {
       const id = this.ids[i]!;

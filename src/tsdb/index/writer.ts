@@ -2,7 +2,7 @@
 // header, symbols, 16-byte aligned series, label indices, postings, label offset table,
 // postings offset table, TOC. Everything is built in memory and written in one go.
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
-import type { Labels } from '../../model/index.js';
+import { PromtsError, type Labels } from '../../model/index.js';
 import { Enc } from './enc.js';
 import { INDEX_MAGIC, INDEX_VERSION_2, SERIES_ALIGN, type ChunkMeta } from './reader.js';
 import { compareLabelKv, compareUtf8 } from './strings.js';
@@ -12,8 +12,11 @@ export interface IndexSeriesInput {
   readonly chunks: readonly ChunkMeta[];
 }
 
-export class IndexWriteError extends Error {
-  readonly code = 'index_write';
+/** Input the index format cannot hold (series out of order, overlapping chunks): a caller bug. */
+export class IndexWriteError extends PromtsError {
+  constructor(message: string) {
+    super('index_write', message, 'pass series sorted by labels with time-ordered, non-overlapping chunks');
+  }
 }
 
 /** Encodes an index for series given in label order (Go byte order; checked). */

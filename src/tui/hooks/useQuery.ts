@@ -11,7 +11,7 @@ import { useKeys } from '../keys.js';
 import type { ApiClient, ApiErrorKind, QueryData } from '../api/index.js';
 import { parseQueryError, type QueryErrorText } from '../caret.js';
 import { complete, completionContext, PROMQL_AGGREGATIONS, PROMQL_FUNCTIONS } from '../completion.js';
-import { editLine, textBeforeEnter, type LineState } from '../lineEdit.js';
+import { editLine, type LineState } from '../lineEdit.js';
 
 export type QueryMode = 'table' | 'graph';
 
@@ -113,6 +113,8 @@ export function useQuery(o: UseQueryOptions): QueryState & { readonly history: r
   const run = useCallback(
     async (query: string, mode: QueryMode, rangeS: number, background = false) => {
       if (!query.trim()) return;
+      // A refresh never replaces a query the user started; a user's query replaces anything.
+      if (background && inflight.current) return;
       inflight.current?.abort();
       const ctrl = new AbortController();
       inflight.current = ctrl;
@@ -225,11 +227,6 @@ export function useQuery(o: UseQueryOptions): QueryState & { readonly history: r
         return;
       }
       if (key.return) return submit(lineRef.current.text);
-      const typed = textBeforeEnter(input, key);
-      if (typed !== undefined) {
-        setLine(editLine(lineRef.current, typed, key));
-        return submit(lineRef.current.text);
-      }
       if (key.tab) return void tabComplete();
       if (key.ctrl && input === 'g') return toggleMode();
       if (key.upArrow || key.downArrow) {

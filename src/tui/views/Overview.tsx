@@ -55,7 +55,7 @@ export function overviewLines(d: OverviewData, nowMs: number, width: number, the
     const filled = Math.round((done / total) * barWidth);
     lines.push(row('wal', 'WAL replay', `${'█'.repeat(filled)}${'░'.repeat(barWidth - filled)} segment ${wal.current} of ${wal.min}..${wal.max}`));
   }
-  if (d.build) lines.push(row('build', 'Server', `Prometheus ${d.build.version} (revision ${d.build.revision}, ${d.build.goVersion})`));
+  if (d.build) lines.push(row('build', 'Server', `version ${d.build.version}${d.build.revision ? ` (revision ${d.build.revision}, ${d.build.goVersion})` : ` (${d.build.goVersion})`}`));
   if (d.runtime) {
     const start = Date.parse(d.runtime.startTime);
     lines.push(row('uptime', 'Uptime', `${formatAge(nowMs - start)} (started ${utc(start)})`));

@@ -22,7 +22,8 @@ export function ruleLines(groups: readonly RuleGroup[], nowMs: number, width: nu
     lines.push(
       <Text key={`g-${gi}`} wrap="truncate">
         <Text bold>{g.name}</Text>
-        <Text dimColor>{`  ${g.file}  every ${formatSeconds(g.interval)}  evaluated ${ageOf(g.lastEvaluation, nowMs)} in ${formatSeconds(g.evaluationTime)}`}</Text>
+        {/* The file goes last: it is often a long absolute path. */}
+        <Text dimColor>{`  every ${formatSeconds(g.interval)}  evaluated ${ageOf(g.lastEvaluation, nowMs)} in ${formatSeconds(g.evaluationTime)}  ${g.file}`}</Text>
       </Text>,
     );
     for (const [ri, r] of g.rules.entries()) {

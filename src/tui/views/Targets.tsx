@@ -12,7 +12,6 @@ import { useScroll } from '../hooks/useScroll.js';
 import { useTargets } from '../hooks/useTargets.js';
 import { HEALTH_COLORS, paint, useTheme, type Theme } from '../theme.js';
 import { LineInput, editLine, type LineState } from './LineInput.js';
-import { textBeforeEnter } from '../lineEdit.js';
 import type { ScreenProps } from './screen.js';
 import { StatusLine } from './StatusLine.js';
 import { Window } from './Window.js';
@@ -122,13 +121,6 @@ export function TargetsScreen({ api, refreshMs, now, width, height, active, onCa
       const cur = editRef.current;
       if (!cur) {
         if (input === '/') setEditing({ text: filter, cursor: filter.length }); else if (key.escape && filter) setFilter('');
-        return;
-      }
-      const typed = textBeforeEnter(input, key);
-      if (typed !== undefined) {
-        const next = editLine(cur, typed, key);
-        setFilter(next.text);
-        setEditing(undefined);
         return;
       }
       if (key.return || key.escape) {

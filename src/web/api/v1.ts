@@ -5,7 +5,7 @@
  */
 import type { Logger } from '../../log/index.js';
 import { ApiError } from '../errors.js';
-import { respondError, respondNoContent, sendText, type Ctx } from '../http.js';
+import { respondError, respondNoContent, sendGoError, sendText, type Ctx } from '../http.js';
 import { Router, type Handler } from '../router.js';
 import { ApiContext } from './context.js';
 import { formatQuery, query, queryExemplars, queryRange } from './query.js';
@@ -97,6 +97,17 @@ export function apiV1Router(deps: WebDeps, opts: ApiV1Options, logger: Logger): 
   r.get('/status/tsdb', wrap(statusTsdb));
   // Not readiness-gated in Prometheus: it reports WAL replay progress while starting.
   r.get('/status/walreplay', (ctx) => run(ctx, statusWalReplay));
+  // Remote read/write: gated on readiness like the rest, but no CORS or envelope.
+  r.post('/read', async (ctx) => {
+    if (!deps.ready()) return sendText(ctx.res, 503, 'Service Unavailable');
+    if (!deps.remoteRead) return sendGoError(ctx.res, 500, 'remote read is not available in this server');
+    await deps.remoteRead(ctx.req, ctx.res);
+  });
+  r.post('/write', async (ctx) => {
+    if (!deps.ready()) return sendText(ctx.res, 503, 'Service Unavailable');
+    if (!deps.remoteWrite) return sendGoError(ctx.res, 404, 'remote write receiver needs to be enabled with --enable-feature=remote-write-receiver');
+    await deps.remoteWrite(ctx.req, ctx.res);
+  });
   r.get('/alerts', wrap(alerts));
   r.get('/rules', wrap(rules));
   for (const m of ['POST', 'PUT']) {

@@ -1,9 +1,9 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { XORChunk, XORIterator, Encoding } from '../../../src/tsdb/chunkenc/index.js';
-import { ChunkReader } from '../../../src/tsdb/block/index.js';
+import { ChunkReader, blockDirs } from '../../../src/tsdb/block/index.js';
 import { STALE_NAN, isStaleNaN } from '../../../src/model/index.js';
 import { fixturesDir } from '../../helpers/index.js';
 
@@ -140,8 +140,9 @@ describe('XOR chunk encoding', () => {
     let chunks = 0;
     let samples = 0;
     const it = new XORIterator(new Uint8Array(0));
-    for (const id of readdirSync(blocksDir)) {
-      const r = ChunkReader.open(join(blocksDir, id, 'chunks'));
+    for (const dir of blockDirs(blocksDir)) {
+      const id = dir.slice(-26);
+      const r = ChunkReader.open(join(dir, 'chunks'));
       for (const ref of r.allRefs()) {
         const raw = r.chunk(ref);
         assert.equal(raw.encoding, Encoding.XOR);

@@ -1,5 +1,5 @@
 import { Args, Command, Flags } from '@oclif/core';
-import { runCheckConfig } from '../../src/config/index.js';
+import { existingFilesError, runCheckConfig } from '../../src/config/index.js';
 import { parseExpr } from '../../src/promql/index.js';
 
 /** Rule expressions are validated with the PromQL parser; its errors read like Prometheus's. */
@@ -47,6 +47,11 @@ Failures also show file:line:col of the offending setting and a hint.`;
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(CheckConfig);
     const files = argv as string[];
+    const argError = existingFilesError(files);
+    if (argError) {
+      process.stderr.write(argError + '\n');
+      this.exit(1);
+    }
     const code = runCheckConfig(
       files,
       { syntaxOnly: flags['syntax-only'], agent: flags.agent, lint: flags.lint, lintFatal: flags['lint-fatal'], checkExpr },

@@ -1,5 +1,5 @@
 import { Args, Command } from '@oclif/core';
-import { ConfigError, explain, validateWebConfigFile } from '../../src/config/index.js';
+import { ConfigError, existingFilesError, explain, validateWebConfigFile } from '../../src/config/index.js';
 
 export default class CheckWebConfig extends Command {
   static override summary = 'Check if the web config files are valid or not.';

@@ -5,7 +5,7 @@
  * failure additionally gets a position line and a hint.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { extname } from 'node:path';
+import { basename, extname } from 'node:path';
 import { formatDuration, parseDuration } from '../model/index.js';
 import type { AlertmanagerConfig, Config, ScrapeConfig, StaticConfig, TLSConfig } from './types.js';
 import { ConfigError, goQuote } from './errors.js';
@@ -355,4 +355,19 @@ function checkTargetGroupsForAlertmanager(groups: readonly StaticConfig[], am: A
       if (addr.includes('/')) throw fileCheckError(`${goQuote(addr)} is not a valid hostname`, file, 'Alertmanager targets are host:port; put the scheme in `scheme` and the path in `path_prefix`.');
     }
   }
+}
+
+/**
+ * promtool's argument check (kingpin ExistingFiles), run before anything is printed:
+ * returns the error line for the first path that is missing or a directory.
+ */
+export function existingFilesError(files: readonly string[], app = 'promts'): string | undefined {
+  for (const f of files) {
+    try {
+      if (statSync(f).isDirectory()) return `${app}: error: '${basename(f)}' is a directory, try --help`;
+    } catch {
+      return `${app}: error: path '${f}' does not exist, try --help`;
+    }
+  }
+  return undefined;
 }

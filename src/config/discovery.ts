@@ -21,7 +21,7 @@ interface SDSpec {
   http: boolean;
   defaults: Rec;
   fields: Record<string, Field>;
-  validate?: (d: Decoder, c: Rec, node: YNode, present: Set<string>) => void;
+  validate?: (d: Decoder, c: Rec, node: YNode) => void;
   /** Keys holding file paths, joined with the config directory after loading. */
   files?: string[];
 }
@@ -263,7 +263,7 @@ const SPECS: Record<Exclude<SDKey, 'static_configs'>, SDSpec> = {
         return a;
       },
     },
-    validate(d, c, n, present) {
+    validate(d, c, n) {
       if (!c.role) d.fail('role missing (one of: pod, service, endpoints, endpointslice, node, ingress)', n);
       const http = c as unknown as HTTPClientConfig;
       const custom = !isDefaultHTTPClientConfig(http);
@@ -275,7 +275,6 @@ const SPECS: Record<Exclude<SDKey, 'static_configs'>, SDSpec> = {
       if (!api && custom) d.fail("to use custom HTTP client configuration please provide the 'api_server' URL explicitly", n);
       if (api && own) d.fail("cannot use 'api_server' and 'namespaces.own_namespace' simultaneously", n);
       if (kc && own) d.fail("cannot use 'kubeconfig_file' and 'namespaces.own_namespace' simultaneously", n);
-      void present;
       const seen = new Set<string>();
       for (const sel of c.selectors as Rec[]) {
         const r = String(sel.role);
@@ -473,7 +472,7 @@ function decodeSD(d: Decoder, spec: SDSpec, n: YNode): Rec {
   if (spec.http) Object.assign(handlers, httpClientFields(d, c as unknown as HTTPClientConfig));
   const r = d.struct(n, `${spec.pkg}.plain`, handlers);
   if (!r.ok) return c;
-  spec.validate?.(d, c, r.node, r.present);
+  spec.validate?.(d, c, r.node);
   if (spec.http) {
     // Validated after the SD-specific checks, as each SD's UnmarshalYAML ends with it.
     validateHTTPClientConfig(d, c as unknown as HTTPClientConfig, r.node);

@@ -96,7 +96,13 @@ export class DiscoveryManager {
         next.push(existing);
         continue;
       }
-      const d = this.create(w.key, w.cfg);
+      let d: Discoverer | undefined;
+      try {
+        d = this.create(w.key, w.cfg);
+      } catch (e) {
+        // E.g. an unreadable TLS or credentials file: the other providers still run.
+        this.logger.error('Cannot create service discovery', { config: w.job, mechanism: w.key, err: (e as Error).message });
+      }
       if (!d) continue;
       next.push(this.start(w.job, `${w.key.replace(/_configs$/, '')}/${this.seq++}`, w.fingerprint, d));
     }

@@ -101,3 +101,13 @@ export function parseSeriesDesc(input: string): SeriesDesc {
   for (const k of staleAt) out[k] = STALE_NAN;
   return { labels, values: out, present };
 }
+
+/**
+ * Parses a metric with labels, `name{a="b"}` or `{a="b"}` (Prometheus's parser.ParseMetric),
+ * as used by promtool's exp_samples. Throws on anything else.
+ */
+export function parseMetric(input: string): Labels {
+  const d = parseSeriesDesc(input);
+  if (d.values.length > 0) throw bad(input, 'unexpected values after the metric');
+  return d.labels;
+}

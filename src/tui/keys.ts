@@ -55,23 +55,22 @@ const NO_KEY: Key = {
 
 /**
  * ink splits escape sequences but hands over a run of plain bytes as one input, so keys that
- * arrive together (tmux send-keys, a fast typist over SSH: "ab\x15" or Ctrl-G Ctrl-U) would
- * be one unparsed string. This splits such a chunk into printable runs and single control
- * keys, each with the Key ink would have reported for it alone.
+ * arrive together (tmux send-keys, a fast typist over SSH: "/refused\r" or Ctrl-G Ctrl-U)
+ * would be one unparsed string. This splits such a chunk into single keys, each with the Key
+ * ink would have reported for it alone; handlers then see one key at a time, as typed.
  */
 export function splitChunk(input: string, key: Key): [string, Key][] {
-  if (input.length <= 1 || !/[\x00-\x1f\x7f]/.test(input)) return [[input, key]];
-  const out: [string, Key][] = [];
-  for (const part of input.split(/([\x00-\x1f\x7f])/)) {
-    if (!part) continue;
-    const c = part.charCodeAt(0);
-    if (part.length > 1 || (c > 0x1f && c !== 0x7f)) out.push([part, NO_KEY]);
-    else if (c === 0x0d || c === 0x0a) out.push(['', { ...NO_KEY, return: true }]);
-    else if (c === 0x09) out.push(['', { ...NO_KEY, tab: true }]);
-    else if (c === 0x1b) out.push(['', { ...NO_KEY, escape: true, meta: true }]);
-    else if (c === 0x7f) out.push(['', { ...NO_KEY, delete: true }]);
-    else if (c === 0x08) out.push(['', { ...NO_KEY, backspace: true }]);
-    else out.push([String.fromCharCode(c + 0x60), { ...NO_KEY, ctrl: true }]);
-  }
-  return out;
+  const chars = [...input];
+  const special = key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown || key.home || key.end || key.meta;
+  if (chars.length <= 1 || special) return [[input, key]];
+  return chars.map((ch): [string, Key] => {
+    const c = ch.codePointAt(0)!;
+    if (c > 0x1f && c !== 0x7f) return [ch, { ...NO_KEY, shift: /[A-Z]/.test(ch) }];
+    if (c === 0x0d || c === 0x0a) return ['', { ...NO_KEY, return: true }];
+    if (c === 0x09) return ['', { ...NO_KEY, tab: true }];
+    if (c === 0x1b) return ['', { ...NO_KEY, escape: true, meta: true }];
+    if (c === 0x7f) return ['', { ...NO_KEY, delete: true }];
+    if (c === 0x08) return ['', { ...NO_KEY, backspace: true }];
+    return [String.fromCharCode(c + 0x60), { ...NO_KEY, ctrl: true }];
+  });
 }

@@ -6,7 +6,7 @@
  * the series' own labels instead of attaching its target's instance. Staleness markers
  * cannot be expressed in the format and are skipped, as in Prometheus.
  */
-import { isStaleNaN, Labels, METRIC_NAME, type Matcher } from '../model/index.js';
+import { compareStrings, isStaleNaN, Labels, METRIC_NAME, type Matcher } from '../model/index.js';
 import type { SampleIterator } from '../storage/index.js';
 import { formatGoFloatG } from './format.js';
 import { sendBody, sendGoError, type Ctx } from './http.js';
@@ -82,12 +82,12 @@ export async function federate(ctx: Ctx, deps: { queryable: import('../storage/i
   }
   const vec = [...found.values()].sort((a, b) => Labels.compare(a.labels, b.labels));
   // Stable by metric name; within a name the series keep label order.
-  vec.sort((a, b) => (a.labels.get(METRIC_NAME) < b.labels.get(METRIC_NAME) ? -1 : a.labels.get(METRIC_NAME) > b.labels.get(METRIC_NAME) ? 1 : 0));
+  vec.sort((a, b) => compareStrings(a.labels.get(METRIC_NAME), b.labels.get(METRIC_NAME)));
   const ext = new Map<string, string>();
   const el = opts.externalLabels();
   for (let i = 0; i < el.length; i++) ext.set(el.name(i), el.value(i));
   if (!ext.has('instance')) ext.set('instance', '');
-  const extNames = [...ext.keys()].sort();
+  const extNames = [...ext.keys()].sort(compareStrings);
   await sendBody(ctx, 200, 'text/plain; version=0.0.4; charset=utf-8', exposition(vec, ext, extNames), true);
 }
 

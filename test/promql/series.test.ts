@@ -37,3 +37,11 @@ test('the stale keyword yields the exact staleness-marker NaN', () => {
   assert.ok(isStaleNaN(d.values[1]!));
   assert.ok(!isStaleNaN(d.values[0]!));
 });
+
+test('parseMetric reads promtool exp_samples labels', async () => {
+  const { parseMetric } = await import('../../src/promql/index.js');
+  assert.deepEqual(parseMetric('up{job="a", instance="b"}').toObject(), { __name__: 'up', instance: 'b', job: 'a' });
+  assert.deepEqual(parseMetric('{job="a"}').toObject(), { job: 'a' });
+  assert.throws(() => parseMetric('up 1 2'));
+  assert.throws(() => parseMetric('up{job=~"a"}'));
+});

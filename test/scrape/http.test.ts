@@ -137,3 +137,29 @@ test('a target that disappears from discovery is marked stale; the remaining one
     await m.stop();
   }
 });
+
+test('proxy_url: scrapes go through the proxy (CONNECT tunnel)', async () => {
+  const { connect } = await import('node:net');
+  const tunnels: string[] = [];
+  const proxy = createServer();
+  proxy.on('connect', (req, client, head) => {
+    tunnels.push(req.url!);
+    const [host, port] = req.url!.split(':');
+    const upstream = connect(Number(port), host!, () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    upstream.on('error', () => client.destroy());
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  try {
+    await run([job('proxied', { proxy_url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` })], { proxied: [plainAddr] }, async (t) => {
+      assert.equal(t('proxied')[0]!.health, 'up', t('proxied')[0]!.lastError);
+      assert.deepEqual([...new Set(tunnels)], [plainAddr]);
+    });
+  } finally {
+    proxy.close();
+  }
+});

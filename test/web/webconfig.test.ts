@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
-import { tempDir } from '../helpers/index.js';
+import { debianBinary, eventually, freePort, startProcess, tempDir } from '../helpers/index.js';
 import { parseWebConfig } from '../../src/web/index.js';
 import { startTest, type Running } from './helpers.js';
 
@@ -133,6 +133,28 @@ describe('web config: TLS and basic auth', () => {
     assert.equal(ok.status, 200);
     await assert.rejects(get(`${mtls.base}/-/healthy`, { ca: pki.ca }));
     await assert.rejects(get(`${mtls.base}/-/healthy`, { ca: pki.ca, cert: pki.otherCert, key: pki.otherKey }));
+  });
+
+  test('401 and headers match Debian prometheus given the same web config', { skip: debianBinary('prometheus') ? false : 'Debian prometheus is not installed' }, async () => {
+    const port = await freePort();
+    writeFileSync(join(tmp.path, 'empty.yml'), 'global:\n  scrape_interval: 15s\n');
+    const prom = startProcess(debianBinary('prometheus')!, [
+      `--config.file=${join(tmp.path, 'empty.yml')}`, `--storage.tsdb.path=${join(tmp.path, 'promdata')}`,
+      `--web.listen-address=127.0.0.1:${port}`, `--web.config.file=${join(tmp.path, 'web.yml')}`, '--log.level=warn',
+    ]);
+    try {
+      const promBase = `https://127.0.0.1:${port}`;
+      await eventually(async () => (await get(`${promBase}/-/healthy`, { ca: pki.ca, auth: basic('alice', 's3cret') })).status === 200, 30_000, 200);
+      for (const auth of [undefined, basic('alice', 'wrong'), basic('nobody', 'x')]) {
+        const [a, b] = await Promise.all([get(`${promBase}/api/v1/labels`, { ca: pki.ca, auth }), get(`${s.base}/api/v1/labels`, { ca: pki.ca, auth })]);
+        const pickH = (h: Record<string, unknown>) => [h['content-type'], h['www-authenticate'], h['x-frame-options'], h['x-content-type-options']];
+        assert.deepEqual([b.status, b.body, pickH(b.headers)], [a.status, a.body, pickH(a.headers)], String(auth));
+      }
+      const [a, b] = await Promise.all([get(`${promBase}/-/healthy`, { ca: pki.ca, auth: basic('alice', 's3cret') }), get(`${s.base}/-/healthy`, { ca: pki.ca, auth: basic('alice', 's3cret') })]);
+      assert.deepEqual([b.status, b.body, b.headers['x-frame-options']], [a.status, a.body, a.headers['x-frame-options']]);
+    } finally {
+      await prom.stop();
+    }
   });
 
   test('validation messages follow exporter-toolkit', () => {

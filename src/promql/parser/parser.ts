@@ -22,6 +22,22 @@ const LABEL_KEYWORDS = new Set<TokType>([
 ]);
 const PARAM_AGGREGATORS = new Set(['topk', 'bottomk', 'count_values', 'quantile']);
 
+// Compiling a regex matcher is the costliest part of parsing; queries repeat (rules, dashboards,
+// the @-variants of test scripts), and matchers are immutable, so compiled ones are shared.
+const MATCHER_CACHE_SIZE = 1024;
+const matcherCache = new Map<string, Matcher>();
+function cachedMatcher(type: MatchType, name: string, value: string): Matcher {
+  if (type === '=' || type === '!=') return new Matcher(type, name, value);
+  const key = `${type}\u0000${name}\u0000${value}`;
+  let m = matcherCache.get(key);
+  if (!m) {
+    m = new Matcher(type, name, value);
+    if (matcherCache.size >= MATCHER_CACHE_SIZE) matcherCache.clear();
+    matcherCache.set(key, m);
+  }
+  return m;
+}
+
 /** Thrown internally to stop at a syntax error; the recorded error is reported. */
 class Stop extends Error {}
 
@@ -248,7 +264,7 @@ class Parser {
       const value = this.next();
       const val = this.unquote(value);
       try {
-        matchers.push(new Matcher(op.type as MatchType, label.val, val));
+        matchers.push(cachedMatcher(op.type as MatchType, label.val, val));
       } catch (e) {
         const msg = e instanceof RegexError && e.reason.startsWith('error parsing regexp:') ? e.reason : e instanceof Error ? e.message : String(e);
         this.record({ start: label.pos, end: value.end }, msg);

@@ -18,7 +18,7 @@ import { acquireLock } from './lock.js';
 import { TaskError, TaskWorker, runTask, type Task, type TaskResult, type WriteBlockTask } from './tasks.js';
 
 export interface DBOptions {
-  /** --storage.tsdb.retention.time in ms; 0 disables. Default 15d. */
+  /** --storage.tsdb.retention.time in ms; 0 disables. Default 15d, or none when retentionSize is set. */
   retentionTime?: number;
   /** --storage.tsdb.retention.size in bytes; 0 disables (the default). */
   retentionSize?: number;
@@ -92,8 +92,8 @@ export class DB implements Storage {
     return new MergeQuerier(qs);
   }
 
+  /** The head's counters (a live object; cheap to read on every /metrics scrape). */
   headStats(): HeadStats {
-    this.head.countChunks();
     return this.head.stats;
   }
 
@@ -388,7 +388,8 @@ function removeLeftovers(dir: string, logger: Logger): void {
  */
 export async function openDB(dir: string, options: DBOptions = {}, logger: Logger = nopLogger): Promise<DB> {
   const opts: Required<Omit<DBOptions, 'replayProgress'>> = {
-    retentionTime: options.retentionTime ?? DEFAULT_RETENTION_MS,
+    // As Prometheus: 15d only when neither time nor size retention is given.
+    retentionTime: options.retentionTime ?? (options.retentionSize ? 0 : DEFAULT_RETENTION_MS),
     retentionSize: options.retentionSize ?? 0,
     walCompression: options.walCompression ?? true,
     minBlockDuration: options.minBlockDuration ?? DEFAULT_BLOCK_DURATION_MS,

@@ -110,6 +110,7 @@ export class HeadAppender implements Appender {
       if (t < mint) mint = t;
       if (t > maxt) maxt = t;
       head.stats.chunksCreated += s.chunksCreated;
+      head.stats.chunks += s.chunksCreated; // kept current here so stats stay O(1) to read
       s.chunksCreated = 0;
     }
     head.stats.samplesAppended += appended;

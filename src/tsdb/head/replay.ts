@@ -174,7 +174,10 @@ export async function replayHead(head: Head, walDir: string | null, mapper: Chun
     }
   }
   // Chunks on disk for series the WAL no longer knows are dropped (Prometheus does the same).
-  for (const s of head.series.values()) s.pendingT = -Infinity;
+  for (const s of head.series.values()) {
+    s.pendingT = -Infinity;
+    s.chunksCreated = 0; // chunk count is recomputed by gc() below
+  }
   // Loading completed chunks can take the head's min time below what blocks already cover.
   if (head.stats.minTime < minValidTime) head.stats.minTime = minValidTime;
   head.gc(head.stats.minTime === Infinity ? minValidTime : head.stats.minTime);

@@ -112,7 +112,7 @@ export function resultLines(s: QueryState, width: number, theme: Theme): { lines
     return { lines, chart: false };
   }
   for (const [i, w] of (r.warnings ?? []).entries()) lines.push(<Text key={`w-${i}`} wrap="truncate" color={paint(theme, 'yellow')}>{'warning: ' + w}</Text>);
-  if (r.mode === 'graph' && r.data.resultType === 'matrix') return { lines, chart: true };
+  if (r.mode === 'graph' && r.data.resultType === 'matrix' && r.data.result.length > 0) return { lines, chart: true };
   return { lines: [...lines, ...tableLines(r.data, r.query)], chart: false };
 }
 

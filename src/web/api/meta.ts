@@ -1,5 +1,5 @@
 /** /api/v1/series, labels, label/<name>/values, metadata, targets/metadata. */
-import { isValidLabelName, Labels, type Matcher } from '../../model/index.js';
+import { compareStrings, isValidLabelName, Labels, type Matcher } from '../../model/index.js';
 import type { SelectHints } from '../../storage/index.js';
 import { ApiError, invalidParam } from '../errors.js';
 import { respondChunks, respondData, type Ctx } from '../http.js';
@@ -80,7 +80,7 @@ export async function labelNames(ctx: Ctx, api: ApiContext): Promise<void> {
         if (err) throw err;
         warnings.push(...ss.warnings());
       }
-      names = [...set].sort();
+      names = [...set].sort(compareStrings);
     } else {
       names = q.labelNames();
     }
@@ -114,7 +114,8 @@ export async function labelValues(ctx: Ctx, api: ApiContext): Promise<void> {
   } finally {
     q.close();
   }
-  vals.sort();
+  // sort.Strings: byte order, which compareStrings gives (JS's default is UTF-16 order).
+  vals.sort(compareStrings);
   await respondChunks(ctx, [stringArrayJson(vals)]);
 }
 
@@ -155,7 +156,7 @@ export async function metricMetadata(ctx: Ctx, api: ApiContext): Promise<void> {
   }
   // Prometheus stops at `limit` names while walking a Go map (random order); we keep the
   // first names in sorted order so the answer is deterministic.
-  const names = [...byName.keys()].sort();
+  const names = [...byName.keys()].sort(compareStrings);
   const out: Record<string, unknown[]> = {};
   for (const n of names) {
     if (limit >= 0 && Object.keys(out).length >= limit) break;

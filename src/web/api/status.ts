@@ -1,6 +1,8 @@
 /** Targets, rules, alerts, Alertmanagers and /api/v1/status/*. */
+import { compareStrings } from '../../model/index.js';
 import { invalidParam } from '../errors.js';
-import { respondData, type Ctx } from '../http.js';
+import { respondData, sendBody, successChunks, type Ctx } from '../http.js';
+import { goJson } from '../format.js';
 import { Form } from '../params.js';
 import type { ApiContext } from './context.js';
 import type { RuleGroupInfo } from '../types.js';
@@ -54,7 +56,7 @@ export async function statusConfig(ctx: Ctx, api: ApiContext): Promise<void> {
 /** A Go map: keys in sorted order. */
 export async function statusFlags(ctx: Ctx, api: ApiContext): Promise<void> {
   const out: Record<string, string> = {};
-  for (const k of Object.keys(api.deps.flags).sort()) out[k] = api.deps.flags[k]!;
+  for (const k of Object.keys(api.deps.flags).sort(compareStrings)) out[k] = api.deps.flags[k]!;
   await respondData(ctx, out);
 }
 
@@ -80,5 +82,6 @@ export async function statusTsdb(ctx: Ctx, api: ApiContext): Promise<void> {
 
 export async function statusWalReplay(ctx: Ctx, api: ApiContext): Promise<void> {
   const w = api.deps.walReplay();
-  await respondData(ctx, { min: w.min, max: w.max, current: w.current });
+  // Registered outside Prometheus's API wrapper: no compression (and no CORS).
+  await sendBody(ctx, 200, 'application/json', successChunks([goJson({ min: w.min, max: w.max, current: w.current })], undefined), false);
 }

@@ -4,6 +4,7 @@
  * x-www-form-urlencoded POST body first), and the error envelope.
  */
 import type { Logger } from '../../log/index.js';
+import { AnchoredRegex } from '../../model/index.js';
 import { ApiError } from '../errors.js';
 import { respondError, respondNoContent, sendGoError, sendText, type Ctx } from '../http.js';
 import { Router, type Handler } from '../router.js';
@@ -36,14 +37,15 @@ type ApiFn = (ctx: Ctx, api: ApiContext) => Promise<void>;
 export function apiV1Router(deps: WebDeps, opts: ApiV1Options, logger: Logger): Router {
   const api = new ApiContext(deps, opts.enableAdmin);
   const anyOrigin = opts.corsOrigin === '.*';
-  const corsRe = new RegExp('^(?:' + opts.corsOrigin + ')$');
+  // RE2 syntax and full anchoring, as Go's regexp compiles --web.cors.origin.
+  const corsRe = new AnchoredRegex(opts.corsOrigin);
 
   const setCors = (ctx: Ctx) => {
     const origin = ctx.req.headers.origin;
     if (!origin) return;
     for (const [k, v] of Object.entries(CORS_HEADERS)) ctx.res.setHeader(k, v);
     if (anyOrigin) ctx.res.setHeader('Access-Control-Allow-Origin', '*');
-    else if (corsRe.test(origin)) ctx.res.setHeader('Access-Control-Allow-Origin', origin);
+    else if (corsRe.matches(origin)) ctx.res.setHeader('Access-Control-Allow-Origin', origin);
   };
 
   const run = async (ctx: Ctx, f: ApiFn) => {

@@ -143,7 +143,17 @@ describe('compaction and retention', () => {
       assert.ok(db.blocks.every((b) => newest - b.meta.maxTime <= 2 * hour));
       assert.ok(db.blocks.length >= 2);
       assert.equal(readdirSync(d.path).filter((x) => /^[0-9A-Z]{26}$/.test(x)).length, db.blocks.length);
+      const headSamples = dump(db, 'rt_metric').size;
       await db.close();
+      // Size retention counts WAL + chunks_head first, then blocks newest first: with room for
+      // the newest block only, every older block goes (checked at open, as Prometheus does).
+      const sizes = db.blocks.map((b) => b.size());
+      const newestBlock = [...db.blocks].sort((a, b) => b.meta.maxTime - a.meta.maxTime)[0]!;
+      const small = await openDB(d.path, { minBlockDuration: hour, retentionSize: 1, backgroundCompaction: false, workerThreads: false });
+      assert.equal(small.blocks.length, 0, `blocks of ${sizes} bytes exceed 1 byte`);
+      assert.ok(!existsSync(join(d.path, newestBlock.meta.ulid)));
+      assert.ok(dump(small, 'rt_metric').size > 0 && dump(small, 'rt_metric').size < headSamples, 'the head keeps its data');
+      await small.close();
     } finally {
       d.cleanup();
     }

@@ -44,7 +44,13 @@ function copyFixture(name: string): { path: string; cleanup: () => void } {
 /** The flags the fixture servers ran with (runs/: 1 m min and 3 m max block duration). */
 async function open(dir: string, compress: boolean, lines: string[] = []): Promise<DB> {
   const logger = createLogger({ level: 'info', write: (l) => lines.push(l) });
-  return openDB(dir, { minBlockDuration: 60_000, maxBlockDuration: 180_000, walCompression: compress, backgroundCompaction: false }, logger);
+  const replayProgress = { min: 0, max: 0, current: 0, done: true };
+  const p = openDB(dir, { minBlockDuration: 60_000, maxBlockDuration: 180_000, walCompression: compress, backgroundCompaction: false, replayProgress }, logger);
+  // /-/ready and /api/v1/status/walreplay read this while the replay runs.
+  assert.equal(replayProgress.done, false, 'not ready while replaying');
+  const db = await p;
+  assert.equal(replayProgress.done, true);
+  return db;
 }
 
 function headStats(db: DB): Record<string, number> {

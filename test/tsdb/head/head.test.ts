@@ -142,6 +142,8 @@ describe('chunks', () => {
       const ms = head.getByLabels(s)!;
       assert.ok(ms.mmRefs.length >= 7, 'about 120 samples per chunk');
       assert.ok(ms.mmRefs.every((r) => r >= 0), 'chunks live in chunks_head files');
+      const counted = head.stats.chunks;
+      assert.equal(counted, head.countChunks(), 'the chunk gauge is kept current without recounting');
       mapper.close();
       const again = new ChunkDiskMapper(join(d.path, 'chunks_head'));
       const seen: number[] = [];

@@ -19,6 +19,11 @@ security headers, and bcrypt hashes of basic_auth_users. Like promtool, prints
 
   async run(): Promise<void> {
     const { argv } = await this.parse(CheckWebConfig);
+    const argError = existingFilesError(argv as string[]);
+    if (argError) {
+      process.stderr.write(argError + '\n');
+      this.exit(1);
+    }
     let failed = false;
     for (const f of argv as string[]) {
       try {

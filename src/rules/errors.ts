@@ -18,3 +18,10 @@ export class RuleFileError extends PromtsError {
     super(code, message, hint);
   }
 }
+
+/** A rule evaluation failed (query error, limit, duplicate label sets); shown as lastError. */
+export class RuleEvalError extends PromtsError {
+  constructor(message: string) {
+    super('rule_eval', message);
+  }
+}

@@ -6,5 +6,5 @@ export { startWebServer, splitListenAddress, ListenError, type WebServer } from 
 export { parseWebConfig, loadWebConfigFile, type WebConfig, type WebTlsConfig, type ClientAuthType } from './webconfig.js';
 export { parseMetricSelector, SelectorParseError } from './selector.js';
 export { ApiError, WebConfigError, type ApiErrorType } from './errors.js';
-export { formatGoFloatE, formatGoFloatG, formatPointTime } from './format.js';
+export { formatGoFloatE, formatGoFloatG, formatPointTime, formatPointValue } from './format.js';
 export type * from './types.js';

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, DEFAULT_CONFIG_YAML, loadConfigFile, parseConfig } from '../../src/config/index.js';
 import { parseDuration } from '../../src/model/index.js';
-import { conformanceDir, fixturesDir, runCli, sharedDir } from '../helpers/index.js';
+import { conformanceDir, debianBinary, fixturesDir, runCli, runCommand, sharedDir, tempDir } from '../helpers/index.js';
 
 const docs = readFileSync(join(sharedDir, 'reference', 'prometheus-2.42', 'docs', 'configuration', 'configuration.md'), 'utf8');
 
@@ -161,6 +161,20 @@ describe('errors carry Prometheus wording, file:line:col and a hint', () => {
     assert.ok(lines.some((l) => l.endsWith(`${line} | ${src}`)));
     assert.ok(lines.some((l) => /^\s+\^$/.test(l)));
     assert.ok(lines.some((l) => l.startsWith('    hint: ')));
+  });
+
+  test('a missing path or a directory is rejected before checking, with promtool\'s wording', { timeout: 120_000, skip: debianBinary('promtool') ? false : 'Debian promtool is not installed' }, async () => {
+    const dir = tempDir('promts-args-');
+    try {
+      for (const arg of ['does-not-exist.yml', dir.path]) {
+        const [want, got] = await Promise.all([runCommand(debianBinary('promtool')!, ['check', 'config', arg]), runCli(['check', 'config', arg])]);
+        assert.equal(got.code, want.code);
+        assert.equal(got.stdout, want.stdout);
+        assert.equal(got.stderr.replace(/^promts:/, 'promtool:'), want.stderr);
+      }
+    } finally {
+      dir.cleanup();
+    }
   });
 
   test('a missing file is a ConfigError with the OS wording', () => {

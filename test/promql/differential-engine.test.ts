@@ -35,7 +35,7 @@ function generator(r: () => number) {
     'sum_over_time', 'count_over_time', 'stddev_over_time', 'stdvar_over_time', 'last_over_time', 'present_over_time'];
   const instFn = ['abs', 'ceil', 'floor', 'sqrt', 'ln', 'exp', 'sgn', 'timestamp', 'round', 'clamp_min', 'hour', 'day_of_week'];
   const vec = (depth: number): string => {
-    const k = depth > 2 ? Math.floor(r() * 2) : Math.floor(r() * 9);
+    const k = depth > 2 ? Math.floor(r() * 2) : Math.floor(r() * 15);
     switch (k) {
       case 0: return pick(gauges) + (r() < 0.2 ? ` offset ${pick(['5m', '1h', '-10m'])}` : '');
       case 1: return `${pick(rangeFn)}(${pick(r() < 0.6 ? counters : gauges)}[${pick(ranges)}])`;
@@ -49,7 +49,13 @@ function generator(r: () => number) {
       case 5: return `${pick(instFn)}(${vec(depth + 1)}${'' })`.replace(/^round\((.*)\)$/, 'round($1, 0.5)').replace(/^clamp_min\((.*)\)$/, 'clamp_min($1, 1)');
       case 6: return `sum by (instance) (${vec(depth + 1)}) ${pick(['/', '-', 'and', 'or', 'unless'])} on (instance) sum by (instance) (${vec(depth + 1)})`;
       case 7: return `${pick(['max_over_time', 'avg_over_time', 'rate'])}(${vec(depth + 1)}[${pick(['10m', '30m'])}:${pick(['1m', '2m', ''])}])`;
-      default: return `quantile(${r().toFixed(2)}, ${vec(depth + 1)})`;
+      case 8: return `quantile(${r().toFixed(2)}, ${vec(depth + 1)})`;
+      case 9: return `histogram_quantile(${pick(['0.5', '0.9', '0.99'])}, sum by (le${r() < 0.5 ? ', job' : ''}) (rate(http_request_duration_seconds_bucket[${pick(ranges)}])))`;
+      case 10: return `${pick(['quantile_over_time(0.7, ', 'holt_winters(', 'predict_linear('])}${pick(gauges)}[${pick(ranges)}]${pick([', 0.3, 0.6)', ', 0.5, 0.5)', ', 600)'])}`.replace(/quantile_over_time\(0\.7, (.*)\[(\w+)\], .*\)$/, 'quantile_over_time(0.7, $1[$2])').replace(/predict_linear\((.*), 0\.\d, 0\.\d\)$/, 'predict_linear($1, 600)').replace(/holt_winters\((.*), 600\)$/, 'holt_winters($1, 0.5, 0.5)');
+      case 11: return `${pick(gauges.concat(counters))} @ ${T0 + Math.floor(r() * (T1 - T0))}`;
+      case 12: return `label_replace(${vec(depth + 1)}, "x", "$1", "${pick(labels)}", "(.*)")`;
+      case 13: return `count_values("v", ${pick(['up', 'deployment_replicas', 'round(node_load1)'])})`;
+      default: return `absent(${pick(gauges)}{job="${pick(['api', 'nope'])}"})`;
     }
   };
   return () => vec(0);

@@ -137,13 +137,13 @@ async function walkViews(tmux: Tmux, size: string, w: Walk): Promise<void> {
   assert.match(f, /error: Get "http:\/\/127\.0\.0\.1:1\/metrics": dial tcp 127\.0\.0\.1:1: connect/);
   save(`${size}-2-targets`, f);
   if (w.full) {
-  await tmux.keys('/');
-  await tmux.type('refused');
-  await tmux.keys('Enter');
-  f = await tmux.frame((x) => x.includes('filter "refused": 1 of 2 targets'), 'the filtered targets');
-  assert.doesNotMatch(f, /prometheus {2}1\/1 up/);
-  await tmux.keys('Escape');
-  await tmux.frame((x) => x.includes('prometheus  1/1 up') && !x.includes('filter "'), 'the filter cleared');
+    await tmux.keys('/');
+    await tmux.type('refused');
+    await tmux.keys('Enter');
+    f = await tmux.frame((x) => x.includes('filter "refused": 1 of 2 targets'), 'the filtered targets');
+    assert.doesNotMatch(f, /prometheus {2}1\/1 up/);
+    await tmux.keys('Escape');
+    await tmux.frame((x) => x.includes('prometheus  1/1 up') && !x.includes('filter "'), 'the filter cleared');
   }
 
   if (w.full && w.rules) {

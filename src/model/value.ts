@@ -19,8 +19,9 @@ export function isStaleNaN(v: number): boolean {
 }
 
 /**
- * Formats a float the way Prometheus's JSON API does (Go's strconv.FormatFloat(f, 'f', -1, 64)
- * for ordinary values): shortest round-trip digits, "NaN", "+Inf", "-Inf".
+ * Go's strconv.FormatFloat(f, 'f', -1, 64): shortest round-trip digits, never an exponent,
+ * "NaN", "+Inf", "-Inf". Prometheus uses it for scalars and count_values labels; vector and
+ * matrix point values switch to 'e' outside [1e-6, 1e21) (see formatPointValue in src/web).
  */
 export function formatFloat(v: number): string {
   if (Number.isNaN(v)) return 'NaN';

@@ -10,3 +10,5 @@ export { Group, groupKey, loadGroups, type GroupOptions, type NotifyFunc } from 
 export { RuleMetrics, RULE_METRIC_NAMES, type RuleCounter, type RuleGauge } from './metrics.js';
 export type { Rule, RuleHealth, RuleSample, QueryFunc, EvalContext } from './rule.js';
 export { runRuleUnitTests, modelDuration, goDuration, type UnitTestOutput } from './unittest.js';
+export { RuleManager, RulesLoadError, rfc3339, tableLink, goQueryEscape, type RuleManagerOptions, type OutgoingAlert } from './manager.js';
+export { evalTimestamp, groupHash } from './xxhash.js';

@@ -53,4 +53,10 @@ test('--dry-run needs no root: an unprivileged user sees the plan for this machi
   assert.match(r.stdout, /----- \/etc\/systemd\/system\/promts\.service \(root:root 0644\) -----/);
   assert.match(r.stdout, /^ {6}User=promts$/m);
   assert.equal(existsSync('/etc/promts'), existed);
+  if (!existsSync('/run/systemd/system')) {
+    // This machine has no systemd (a container): the plan says so, gives the command to run
+    // promts by hand, and suggests --no-start.
+    assert.match(r.stdout, /^note: systemd is not running here .*run promts by hand with: runuser -u promts -- \/usr\/local\/bin\/promts server --config\.file=\/etc\/promts\/prometheus\.yml .*pass --no-start/m);
+    assert.match(r.stdout, /\[skipped +\] systemctl daemon-reload, enable, start {2}\(systemd is not running on this machine\)/);
+  }
 });

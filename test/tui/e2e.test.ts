@@ -4,7 +4,7 @@
 // `promts server`. Keys are sent with tmux send-keys and frames read with capture-pane.
 //
 // Set PROMTS_SCREENSHOTS=<dir> to keep the captured panes (README's Dashboard section).
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -57,10 +57,12 @@ scrape_configs:
 `;
 }
 
-/** A tmux server of our own (its own socket), so other sessions on the machine are untouched. */
+/** A tmux server of our own per session (its own socket): killing it touches nothing else. */
 class Tmux {
-  private readonly socket = `promts-e2e-${process.pid}`;
-  constructor(private readonly session: string) {}
+  private readonly socket: string;
+  constructor(private readonly session: string) {
+    this.socket = `promts-e2e-${process.pid}-${session}`;
+  }
   // execFile, not the shared runCommand: tmux exits at once and writing to its stdin could EPIPE.
   async run(...args: string[]): Promise<string> {
     const r = await execFileP(tmuxBin!, ['-L', this.socket, ...args], { timeout: 10_000, encoding: 'utf8' });
@@ -177,7 +179,13 @@ async function walkViews(tmux: Tmux, size: string, w: Walk): Promise<void> {
   f = await tmux.frame((x) => x.includes('[graph, last 1h]') && x.includes('└──') && /[\u2801-\u28ff]/.test(x), 'a braille graph');
   assert.match(f, /UTC/);
   save(`${size}-5-query-graph`, f);
+  // Out of the input, - shortens the range: 1h → 30m → 15m → 5m.
+  await tmux.keys('Escape');
+  await tmux.keys('-', '-', '-');
+  f = await tmux.frame((x) => x.includes('[graph, last 5m]') && x.includes('└──') && /[\u2801-\u28ff]/.test(x), 'the graph over 5 minutes');
+  save(`${size}-5-query-graph-5m`, f);
   if (!w.full) return;
+  await tmux.keys('e');
   await tmux.keys('C-g');
   await tmux.keys('C-u');
   await tmux.type('sum(rate(foo[1m]');
@@ -204,65 +212,69 @@ async function quit(tmux: Tmux): Promise<void> {
   assert.doesNotMatch(f, /promts {2}1 Overview/, 'the alternate screen is gone: the terminal is restored');
 }
 
-test('dashboard in tmux against Debian prometheus 2.42: every view, filter, query, graph, error, disconnect, quit (80×24 and 160×48)', { skip: !prometheusBin || !tmuxBin ? 'needs Debian prometheus and tmux' : false, timeout: 180_000 }, async () => {
-  const dir = tempDir('promts-dash-e2e-');
-  const port = await freePort();
-  cpSync(join(fixturesDir, 'live'), join(dir.path, 'data'), { recursive: true });
-  writeFileSync(join(dir.path, 'prometheus.yml'), config(port));
-  writeFileSync(join(dir.path, 'rules.yml'), RULES);
-  let prom = await startPrometheus(dir.path, port);
-  const small = new Tmux('small');
-  const large = new Tmux('large');
-  try {
-    await small.start(80, 24, dashboardCommand(`http://127.0.0.1:${port}`));
-    await walkViews(small, '80x24', { full: true, rules: true, graphQuery: 'rate(prometheus_http_requests_total{handler="/api/v1/query"}[1m])' });
-
-    // The server goes away: the dashboard says so and keeps the last data, then recovers.
-    await prom.stop();
-    let f = await small.frame((x) => x.includes('disconnected, retrying every 1s'), 'the disconnected footer');
-    assert.match(f, /ECONNREFUSED/);
-    assert.match(f, /Server {7}version \S+/);
-    save('80x24-8-disconnected', f);
-    prom = await startPrometheus(dir.path, port);
-    await small.frame((x) => x.includes('● connected') && x.includes('overview updated'), 'the reconnected footer');
-
-    // A resize redraws at the new size.
-    await small.run('resize-window', '-t', 'small', '-x', '100', '-y', '30');
-    f = await small.frame((x) => x.split('\n')[28]?.includes('● connected') === true, 'the footer on row 29 of 30');
-    await quit(small);
-
-    await large.start(160, 48, dashboardCommand(`http://127.0.0.1:${port}`));
-    await walkViews(large, '160x48', { full: false, rules: true, graphQuery: 'rate(prometheus_http_requests_total[1m])' });
-    await quit(large);
-  } finally {
-    await small.kill();
-    await large.kill();
-    await prom.stop();
-    dir.cleanup();
-  }
-});
-
-test('dashboard in tmux against promts server', { skip: !tmuxBin ? 'needs tmux' : false, timeout: 120_000 }, async (t) => {
-  const dir = tempDir('promts-dash-e2e-');
-  const port = await freePort();
-  writeFileSync(join(dir.path, 'prometheus.yml'), config(port));
-  writeFileSync(join(dir.path, 'rules.yml'), RULES);
-  const server = startServer([`--config.file=${join(dir.path, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir.path, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], { cwd: dir.path });
-  const tmux = new Tmux('promts');
-  try {
+// The two scenarios wait on processes most of the time, so they run side by side.
+describe('dashboard end to end', { concurrency: 2 }, () => {
+  test('in tmux against Debian prometheus 2.42: every view, filter, query, graph, error, disconnect, resize, quit (80×24 and 160×48)', { skip: !prometheusBin || !tmuxBin ? 'needs Debian prometheus and tmux' : false, timeout: 120_000 }, async () => {
+    const dir = tempDir('promts-dash-e2e-');
+    const port = await freePort();
+    cpSync(join(fixturesDir, 'live'), join(dir.path, 'data'), { recursive: true });
+    writeFileSync(join(dir.path, 'prometheus.yml'), config(port));
+    writeFileSync(join(dir.path, 'rules.yml'), RULES);
+    let prom = await startPrometheus(dir.path, port);
+    const small = new Tmux('small');
+    const large = new Tmux('large');
     try {
-      await waitForHttp(`http://127.0.0.1:${port}/-/ready`, 20_000, server);
-    } catch (e) {
-      // The server is being built by another engineer; the dashboard side is ready for it.
-      t.skip(`promts server does not answer /-/ready yet: ${String(e).split('\n')[0]}`);
-      return;
+      await small.start(80, 24, dashboardCommand(`http://127.0.0.1:${port}`));
+      await large.start(160, 48, dashboardCommand(`http://127.0.0.1:${port}`));
+      await Promise.all([
+        walkViews(small, '80x24', { full: true, rules: true, graphQuery: 'rate(prometheus_http_requests_total{handler="/api/v1/query"}[1m])' }),
+        walkViews(large, '160x48', { full: false, rules: true, graphQuery: 'rate(prometheus_http_requests_total[1m])' }),
+      ]);
+      await quit(large);
+
+      // The server goes away: the dashboard says so and keeps the last data, then recovers.
+      await prom.stop();
+      let f = await small.frame((x) => x.includes('disconnected, retrying every 1s'), 'the disconnected footer');
+      assert.match(f, /ECONNREFUSED/);
+      assert.match(f, /Server {7}version/);
+      save('80x24-8-disconnected', f);
+      prom = await startPrometheus(dir.path, port);
+      await small.frame((x) => x.includes('● connected') && x.includes('overview updated'), 'the reconnected footer');
+
+      // A resize redraws at the new size.
+      await small.run('resize-window', '-t', 'small', '-x', '100', '-y', '30');
+      f = await small.frame((x) => x.split('\n')[28]?.includes('● connected') === true, 'the footer on row 29 of 30');
+      await quit(small);
+    } finally {
+      await small.kill();
+      await large.kill();
+      await prom.stop();
+      dir.cleanup();
     }
-    await tmux.start(80, 24, dashboardCommand(`http://127.0.0.1:${port}`));
-    await walkViews(tmux, 'promts-80x24', { full: false, rules: false, graphQuery: 'up' });
-    await quit(tmux);
-  } finally {
-    await tmux.kill();
-    await server.stop();
-    dir.cleanup();
-  }
+  });
+
+  test('in tmux against promts server: Overview, Targets, a query as table and graph, quit', { skip: !tmuxBin ? 'needs tmux' : false, timeout: 120_000 }, async (t) => {
+    const dir = tempDir('promts-dash-e2e-');
+    const port = await freePort();
+    writeFileSync(join(dir.path, 'prometheus.yml'), config(port));
+    writeFileSync(join(dir.path, 'rules.yml'), RULES);
+    const server = startServer([`--config.file=${join(dir.path, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir.path, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], { cwd: dir.path });
+    const tmux = new Tmux('promts');
+    try {
+      try {
+        await waitForHttp(`http://127.0.0.1:${port}/-/ready`, 20_000, server);
+      } catch (e) {
+        // The server is being built by another engineer; the dashboard side is ready for it.
+        t.skip(`promts server does not answer /-/ready yet: ${String(e).split('\n')[0]}`);
+        return;
+      }
+      await tmux.start(80, 24, dashboardCommand(`http://127.0.0.1:${port}`));
+      await walkViews(tmux, 'promts-80x24', { full: false, rules: false, graphQuery: 'up' });
+      await quit(tmux);
+    } finally {
+      await tmux.kill();
+      await server.stop();
+      dir.cleanup();
+    }
+  });
 });

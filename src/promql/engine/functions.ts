@@ -4,6 +4,7 @@ import { AnchoredRegex, Labels, LabelsBuilder, METRIC_NAME, isValidLabelName } f
 import { QueryError } from '../errors.js';
 import type { Call, Expr } from '../parser/ast.js';
 import { unwrapParens } from '../parser/ast.js';
+import { daysInMonth, goDate, type GoDate } from './gotime.js';
 import { bucketQuantile, compareNaNFirst, type Bucket } from './quantile.js';
 import { SeriesBuilder, dropMetricName, stepTime, type EvalValue, type StepSeries, type Steps } from './types.js';
 
@@ -38,17 +39,16 @@ function sgn(v: number): number {
   return v < 0 ? -1 : v > 0 ? 1 : v;
 }
 
-/** Go's time.Unix(int64(v), 0).UTC() fields, via a JS Date. */
-function dateFn(f: (d: Date) => number): InstantFn {
+/** A date function: fields of Go's time.Unix(int64(v), 0).UTC(); no argument means vector(time()). */
+function dateFn(f: (d: GoDate) => number): InstantFn {
   return (args, _c, steps) => {
     if (args.length === 0) {
-      // No argument: vector(time()).
       const v = new Float64Array(steps.n);
       const p = new Uint8Array(steps.n).fill(1);
-      for (let i = 0; i < steps.n; i++) v[i] = f(new Date(Math.trunc(stepTime(steps, i) / 1000) * 1000));
+      for (let i = 0; i < steps.n; i++) v[i] = f(goDate(stepTime(steps, i) / 1000));
       return { kind: 'vector', series: [{ metric: Labels.EMPTY, v, p }] };
     }
-    return mapSeries(vec(args[0]), steps.n, (x) => f(new Date(Math.trunc(x) * 1000)));
+    return mapSeries(vec(args[0]), steps.n, (x) => f(goDate(x)));
   };
 }
 
@@ -269,17 +269,14 @@ export const INSTANT_FUNCTIONS: Record<string, InstantFn> = {
   histogram_count: () => ({ kind: 'vector', series: [] }),
   histogram_sum: () => ({ kind: 'vector', series: [] }),
   histogram_fraction: () => ({ kind: 'vector', series: [] }),
-  days_in_month: dateFn((d) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate()),
-  day_of_month: dateFn((d) => d.getUTCDate()),
-  day_of_week: dateFn((d) => d.getUTCDay()),
-  day_of_year: dateFn((d) => {
-    const start = Date.UTC(d.getUTCFullYear(), 0, 1);
-    return Math.floor((Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - start) / 86400000) + 1;
-  }),
-  hour: dateFn((d) => d.getUTCHours()),
-  minute: dateFn((d) => d.getUTCMinutes()),
-  month: dateFn((d) => d.getUTCMonth() + 1),
-  year: dateFn((d) => d.getUTCFullYear()),
+  days_in_month: dateFn((d) => daysInMonth(d.year, d.month)),
+  day_of_month: dateFn((d) => d.day),
+  day_of_week: dateFn((d) => d.weekday),
+  day_of_year: dateFn((d) => d.yearDay),
+  hour: dateFn((d) => d.hour),
+  minute: dateFn((d) => d.minute),
+  month: dateFn((d) => d.month),
+  year: dateFn((d) => d.year),
 };
 
 /** Go's math.Max/Min: NaN wins, and -0 < +0. */

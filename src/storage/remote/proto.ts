@@ -4,9 +4,8 @@
 import { PromtsError } from '../../model/index.js';
 
 export class ProtoDecodeError extends PromtsError {
-  readonly code = 'remote_proto_decode';
   constructor(msg: string) {
-    super(msg, 'The body is not a valid snappy-compressed prompb message; check the sender speaks remote write 1.0.');
+    super('remote_proto_decode', msg, 'The body is not a valid snappy-compressed prompb message; check the sender speaks remote write 1.0.');
   }
 }
 

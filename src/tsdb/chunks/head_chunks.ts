@@ -81,8 +81,10 @@ export class ChunkDiskMapper {
   private readonly hdr = Buffer.alloc(CHUNK_META_BYTES + 10);
   private readonly rbuf = Buffer.alloc(1024);
 
-  constructor(readonly dir: string) {
-    mkdirSync(dir, { recursive: true });
+  /** With readOnly the directory is never created (promts tsdb dump must not write into a data dir). */
+  constructor(readonly dir: string, readOnly = false) {
+    if (!readOnly) mkdirSync(dir, { recursive: true });
+    else if (!existsSync(dir)) return;
     for (const name of readdirSync(dir)) {
       if (!/^\d+$/.test(name)) continue;
       this.files.set(Number(name), { path: join(dir, name), maxt: -Infinity });

@@ -88,6 +88,8 @@ export function useQuery(o: UseQueryOptions): QueryState & { readonly history: r
   // write), so the line and the mode are tracked in refs updated per key, not per render.
   const lineRef = useRef(state.line);
   const editingRef = useRef(state.editing);
+  const modeRef = useRef(state.mode);
+  const rangeRef = useRef(state.rangeS);
   const setLine = (line: LineState, choices: readonly string[] = []) => {
     lineRef.current = line;
     setState((s) => ({ ...s, line, choices }));
@@ -145,7 +147,7 @@ export function useQuery(o: UseQueryOptions): QueryState & { readonly history: r
   useEffect(() => {
     const r = state.result;
     if (!r || state.running || !o.active) return;
-    const t = setTimeout(() => void run(r.query, r.mode, stateRef.current.rangeS, true), o.refreshMs);
+    const t = setTimeout(() => void run(r.query, r.mode, rangeRef.current, true), o.refreshMs);
     return () => clearTimeout(t);
   }, [state.result, state.running, o.refreshMs, o.active, run]);
 
@@ -184,7 +186,7 @@ export function useQuery(o: UseQueryOptions): QueryState & { readonly history: r
 
   const submit = (text: string) => {
     submitHistory(text);
-    void run(text, state.mode, state.rangeS);
+    void run(text, modeRef.current, rangeRef.current);
   };
 
   const setEditing = (editing: boolean) => {
@@ -194,21 +196,23 @@ export function useQuery(o: UseQueryOptions): QueryState & { readonly history: r
   };
 
   const toggleMode = () => {
-    const mode: QueryMode = state.mode === 'table' ? 'graph' : 'table';
+    const mode: QueryMode = modeRef.current === 'table' ? 'graph' : 'table';
+    modeRef.current = mode;
     setState((s) => ({ ...s, mode }));
     // While editing, the typed text is what the user means; otherwise the shown result's query.
     const typed = lineRef.current.text;
     const q = editingRef.current && typed.trim() ? typed : (state.result?.query ?? typed);
     if (q === typed && typed.trim()) submitHistory(typed);
-    if (q.trim()) void run(q, mode, state.rangeS);
+    if (q.trim()) void run(q, mode, rangeRef.current);
   };
 
   const changeRange = (dir: 1 | -1) => {
-    const i = RANGES_S.findIndex((r) => r >= state.rangeS);
+    const i = RANGES_S.findIndex((r) => r >= rangeRef.current);
     const rangeS = RANGES_S[Math.min(RANGES_S.length - 1, Math.max(0, (i < 0 ? RANGES_S.length - 1 : i) + dir))]!;
+    rangeRef.current = rangeS;
     setState((s) => ({ ...s, rangeS }));
     const q = state.result?.query;
-    if (q && state.mode === 'graph') void run(q, 'graph', rangeS);
+    if (q && modeRef.current === 'graph') void run(q, 'graph', rangeS);
   };
 
   useKeys(

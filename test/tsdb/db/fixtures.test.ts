@@ -99,7 +99,8 @@ describe('crashed/ and crashed-torn/ (SIGKILLed Prometheus)', () => {
       const lines: string[] = [];
       const db = await open(d.path, false, lines);
       const torn = JSON.parse(readFileSync(join(fixturesDir, 'runs', 'crashed-torn.json'), 'utf8')) as { last_fragment: { samples: unknown[] } };
-      const crashed = await open(copyFixture('crashed').path, false);
+      const crashedDir = copyFixture('crashed');
+      const crashed = await open(crashedDir.path, false);
       const count = (x: DB): number => {
         let n = 0;
         const ss = x.head.querier(-Infinity, Infinity).select(false, undefined);
@@ -108,6 +109,7 @@ describe('crashed/ and crashed-torn/ (SIGKILLed Prometheus)', () => {
       };
       assert.equal(count(crashed) - count(db), torn.last_fragment.samples.length);
       await crashed.close();
+      crashedDir.cleanup();
       // Prometheus's lines: the warning with the reader's error, then the repair steps.
       const theirs = readFileSync(join(fixturesDir, 'recovery', 'crashed-torn.notable.log'), 'utf8');
       const strip = (l: string): string => l.replace(/^.*?msg=/, 'msg=').replace(/\S+\/wal\//g, 'DIR/wal/');

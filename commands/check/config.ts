@@ -15,11 +15,7 @@ function checkExpr(expr: string): string | undefined {
 export default class CheckConfig extends Command {
   static override summary = 'Check if the config files are valid or not.';
 
-  static override description = `Loads each prometheus.yml exactly as Prometheus 2.42 does (same keys, defaults and
-validation) and, unless --syntax-only, checks the files it refers to: rule files (structure,
-PromQL expressions, duplicate rules), credential and TLS files, file_sd target files and targets.
-Output and exit codes follow promtool: 0 valid, 1 invalid, 3 lint problems with --lint-fatal.
-Failures also show file:line:col of the offending setting and a hint.`;
+  static override description = `Loads each prometheus.yml exactly as Prometheus 2.42 does (same keys, defaults and validation) and, unless --syntax-only, checks the files it refers to: rule files (structure, PromQL expressions, duplicate rules), credential and TLS files, file_sd target files and targets. Output and exit codes follow promtool: 0 valid, 1 invalid, 3 lint problems with --lint-fatal. Failures also show file:line:col of the offending setting and a hint.`;
 
   static override examples = [
     '<%= config.bin %> check config prometheus.yml',

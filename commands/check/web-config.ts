@@ -4,10 +4,7 @@ import { ConfigError, existingFilesError, explain, validateWebConfigFile } from 
 export default class CheckWebConfig extends Command {
   static override summary = 'Check if the web config files are valid or not.';
 
-  static override description = `Validates web configuration files (--web.config.file) the way Prometheus 2.42 does:
-TLS server settings (cert/key files, client auth, versions, ciphers, curves), HTTP/2 and
-security headers, and bcrypt hashes of basic_auth_users. Like promtool, prints
-"FILE SUCCESS" or "FILE FAILED: reason" on stderr and exits 1 if any file is invalid.`;
+  static override description = `Validates web configuration files (--web.config.file) the way Prometheus 2.42 does: TLS server settings (cert/key files, client auth, versions, ciphers, curves), HTTP/2 and security headers, and bcrypt hashes of basic_auth_users. Like promtool, prints "FILE SUCCESS" or "FILE FAILED: reason" on stderr and exits 1 if any file is invalid.`;
 
   static override examples = ['<%= config.bin %> check web-config web.yml', '<%= config.bin %> check web-config a.yml b.yml'];
 

@@ -9,7 +9,9 @@ import { basename, extname } from 'node:path';
 import { formatDuration, parseDuration } from '../model/index.js';
 import type { AlertmanagerConfig, Config, ScrapeConfig, StaticConfig, TLSConfig } from './types.js';
 import { ConfigError, goQuote } from './errors.js';
-import { loadConfigFile } from './load.js';
+import { loadConfigFile, ruleFilePosition } from './load.js';
+import { positionOf } from './positions.js';
+import type { FilePosition } from '../model/index.js';
 import { globFiles } from './glob.js';
 import { Decoder } from './yaml.js';
 import { isLegacyLabelName, processRelabel } from './relabel.js';
@@ -106,8 +108,8 @@ export function explain(err: ConfigError): string[] {
   return lines;
 }
 
-function fileCheckError(msg: string, file: string, hint: string): ConfigError {
-  return new ConfigError('config_file_check', msg, hint, { file, line: 0, column: 0 });
+function fileCheckError(msg: string, file: string, hint: string, pos?: FilePosition): ConfigError {
+  return new ConfigError('config_file_check', msg, hint, pos ?? { file, line: 0, column: 0 });
 }
 
 function statError(p: string): string | undefined {
@@ -126,15 +128,16 @@ export function checkConfig(file: string, opts: CheckConfigOptions, out: CheckOu
   const syntaxOnly = !!opts.syntaxOnly;
   const ruleFiles: string[] = [];
   if (!syntaxOnly) {
-    for (const rf of cfg.rule_files) {
+    cfg.rule_files.forEach((rf, i) => {
       const matches = globFiles(rf);
+      const pos = ruleFilePosition(cfg, i);
       if (!rf.includes('*')) {
-        if (matches.length === 0) throw fileCheckError(`${goQuote(rf)} does not point to an existing file`, file, 'Fix the path in rule_files (relative paths are resolved against the config file\'s folder).');
+        if (matches.length === 0) throw fileCheckError(`${goQuote(rf)} does not point to an existing file`, file, 'Fix the path in rule_files (relative paths are resolved against the config file\'s folder).', pos);
         const se = statError(matches[0]!);
-        if (se) throw fileCheckError(`error checking rule file ${goQuote(matches[0]!)}: ${se}`, file, 'Make the rule file readable.');
+        if (se) throw fileCheckError(`error checking rule file ${goQuote(matches[0]!)}: ${se}`, file, 'Make the rule file readable.', pos);
       }
       ruleFiles.push(...matches);
-    }
+    });
   }
   for (const sc of cfg.scrape_configs) {
     if (!syntaxOnly && sc.authorization?.credentials_file) {
@@ -144,6 +147,7 @@ export function checkConfig(file: string, opts: CheckConfigOptions, out: CheckOu
           `error checking authorization credentials or bearer token file ${goQuote(sc.authorization.credentials_file)}: ${se}`,
           file,
           `Create the credentials file or fix its path in job "${sc.job_name}".`,
+          positionOf(sc.authorization) ?? positionOf(sc),
         );
       }
     }
@@ -157,7 +161,7 @@ export function checkConfig(file: string, opts: CheckConfigOptions, out: CheckOu
             out.stdout(`  WARNING: file ${goQuote(pat)} for file_sd in scrape job ${goQuote(sc.job_name)} does not exist`);
             continue;
           }
-          for (const m of matches) checkTargetGroupsForScrapeConfig(checkSDFile(m, pat, file), sc, file);
+          for (const m of matches) checkTargetGroupsForScrapeConfig(checkSDFile(m, pat, file, positionOf(fsd)), sc, file);
         }
       }
     }
@@ -172,7 +176,7 @@ export function checkConfig(file: string, opts: CheckConfigOptions, out: CheckOu
             out.stdout(`  WARNING: file ${goQuote(pat)} for file_sd in alertmanager config does not exist`);
             continue;
           }
-          for (const m of matches) checkTargetGroupsForAlertmanager(checkSDFile(m, pat, file), am, file);
+          for (const m of matches) checkTargetGroupsForAlertmanager(checkSDFile(m, pat, file, positionOf(fsd)), am, file);
         }
       }
     }
@@ -182,22 +186,23 @@ export function checkConfig(file: string, opts: CheckConfigOptions, out: CheckOu
 }
 
 function checkTLSConfig(t: TLSConfig, syntaxOnly: boolean, file: string): void {
-  if (t.cert_file && !t.key_file) throw fileCheckError(`client cert file ${goQuote(t.cert_file)} specified without client key file`, file, 'Set tls_config.key_file next to cert_file.');
-  if (t.key_file && !t.cert_file) throw fileCheckError(`client key file ${goQuote(t.key_file)} specified without client cert file`, file, 'Set tls_config.cert_file next to key_file.');
+  const pos = positionOf(t);
+  if (t.cert_file && !t.key_file) throw fileCheckError(`client cert file ${goQuote(t.cert_file)} specified without client key file`, file, 'Set tls_config.key_file next to cert_file.', pos);
+  if (t.key_file && !t.cert_file) throw fileCheckError(`client key file ${goQuote(t.key_file)} specified without client cert file`, file, 'Set tls_config.cert_file next to key_file.', pos);
   if (syntaxOnly) return;
   if (t.cert_file) {
     const se = statError(t.cert_file);
-    if (se) throw fileCheckError(`error checking client cert file ${goQuote(t.cert_file)}: ${se}`, file, 'Create the certificate file or fix its path.');
+    if (se) throw fileCheckError(`error checking client cert file ${goQuote(t.cert_file)}: ${se}`, file, 'Create the certificate file or fix its path.', pos);
   }
   if (t.key_file) {
     const se = statError(t.key_file);
-    if (se) throw fileCheckError(`error checking client key file ${goQuote(t.key_file)}: ${se}`, file, 'Create the key file or fix its path.');
+    if (se) throw fileCheckError(`error checking client key file ${goQuote(t.key_file)}: ${se}`, file, 'Create the key file or fix its path.', pos);
   }
 }
 
 /** Reads a file_sd file (JSON or YAML target groups), like promtool's checkSDFile. */
-export function checkSDFile(path: string, pattern: string, configFile: string): StaticConfig[] {
-  const wrap = (msg: string) => fileCheckError(`checking SD file ${goQuote(pattern)}: ${msg}`, configFile, `Fix the target file ${path}: a list of {targets: [...], labels: {...}}.`);
+export function checkSDFile(path: string, pattern: string, configFile: string, pos?: FilePosition): StaticConfig[] {
+  const wrap = (msg: string) => fileCheckError(`checking SD file ${goQuote(pattern)}: ${msg}`, configFile, `Fix the target file ${path}: a list of {targets: [...], labels: {...}}.`, pos);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -268,7 +273,7 @@ function checkTargetGroupsForScrapeConfig(groups: readonly StaticConfig[], sc: S
   groups.forEach((g, gi) => {
     g.targets.forEach((t, i) => {
       const err = populateLabelsError(t, g.labels, sc);
-      if (err) throw fileCheckError(`instance ${i} in group ${gi}: ${err}`, file, `Fix the target or the relabel_configs of job "${sc.job_name}".`);
+      if (err) throw fileCheckError(`instance ${i} in group ${gi}: ${err}`, file, `Fix the target or the relabel_configs of job "${sc.job_name}".`, positionOf(g) ?? positionOf(sc));
     });
   });
 }
@@ -352,7 +357,7 @@ function checkTargetGroupsForAlertmanager(groups: readonly StaticConfig[], am: A
       const res = processRelabel(lset, am.relabel_configs);
       if (!res) continue;
       const addr = res.get('__address__') ?? '';
-      if (addr.includes('/')) throw fileCheckError(`${goQuote(addr)} is not a valid hostname`, file, 'Alertmanager targets are host:port; put the scheme in `scheme` and the path in `path_prefix`.');
+      if (addr.includes('/')) throw fileCheckError(`${goQuote(addr)} is not a valid hostname`, file, 'Alertmanager targets are host:port; put the scheme in `scheme` and the path in `path_prefix`.', positionOf(g) ?? positionOf(am));
     }
   }
 }

@@ -9,6 +9,7 @@ import { decodeTLSConfig, decodeURL, defaultHTTPClientConfig, httpClientFields, 
 import { parseGoURL } from './url.js';
 import { goQuote } from './errors.js';
 import { isLegacyLabelName } from './relabel.js';
+import { setPosition } from './positions.js';
 
 export type SDKey = (typeof SD_CONFIG_KEYS)[number];
 
@@ -460,6 +461,7 @@ function decodeField(d: Decoder, f: Field, v: YNode, c: Rec): unknown {
 
 function decodeSD(d: Decoder, spec: SDSpec, n: YNode): Rec {
   const c: Rec = structuredClone(spec.defaults);
+  setPosition(c, d.pos(d.deref(n)));
   if (spec.http) Object.assign(c, defaultHTTPClientConfig());
   const handlers: FieldHandlers = {};
   for (const [k, f] of Object.entries(spec.fields)) {
@@ -483,6 +485,7 @@ function decodeSD(d: Decoder, spec: SDSpec, n: YNode): Rec {
 /** A static_config entry (targetgroup.Group): targets plus label names checked. */
 function decodeStaticConfig(d: Decoder, n: YNode): StaticConfig {
   const g: StaticConfig = { targets: [], labels: {} };
+  setPosition(g, d.pos(d.deref(n)));
   d.struct(n, 'struct { Targets []string "yaml:\\"targets\\""; Labels model.LabelSet "yaml:\\"labels\\"" }', {
     targets: (v) => (g.targets = d.strList(v) ?? []),
     labels: (v) => {

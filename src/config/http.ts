@@ -5,6 +5,7 @@
 import type { Authorization, BasicAuth, HTTPClientConfig, OAuth2Config, TLSConfig, TLSVersion } from './types.js';
 import type { Decoder, FieldHandlers, YNode } from './yaml.js';
 import { parseGoURL } from './url.js';
+import { setPosition } from './positions.js';
 
 const TLS_VERSIONS: readonly TLSVersion[] = ['TLS10', 'TLS11', 'TLS12', 'TLS13'];
 
@@ -19,6 +20,7 @@ export function defaultHTTPClientConfig(): HTTPClientConfig {
 
 export function decodeTLSConfig(d: Decoder, n: YNode): TLSConfig {
   const c = defaultTLSConfig();
+  setPosition(c, d.pos(d.deref(n)));
   const version = (v: YNode): TLSVersion | undefined => {
     const s = d.str(v);
     if (d.isNull(v)) return undefined;
@@ -64,6 +66,7 @@ function decodeBasicAuth(d: Decoder, n: YNode): BasicAuth | undefined {
 function decodeAuthorization(d: Decoder, n: YNode): Authorization | undefined {
   if (d.isNull(n)) return undefined;
   const a: Authorization = { type: '' };
+  setPosition(a, d.pos(d.deref(n)));
   d.struct(n, 'config.Authorization', {
     type: (v) => (a.type = d.str(v)),
     credentials: (v) => (a.credentials = d.str(v) || undefined),

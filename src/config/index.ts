@@ -11,3 +11,5 @@ export { parseGoURL } from './url.js';
 export { globFiles } from './glob.js';
 export { parseWebConfig, loadWebConfigFile, validateWebConfigFile, bcryptCostError, type WebConfig, type TLSServerConfig, type HTTPServerConfig, type ClientAuthType } from './webconfig.js';
 export { DEFAULT_CONFIG_YAML, renderConfigYaml } from './render.js';
+export { positionOf } from './positions.js';
+export { ruleFilePosition } from './load.js';

@@ -6,7 +6,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import { asDurationMs, type DurationMs } from '../model/index.js';
+import { asDurationMs, type DurationMs, type FilePosition } from '../model/index.js';
 import type {
   AlertingConfig, AlertmanagerAPIVersion, AlertmanagerConfig, Config, GlobalConfig, HTTPClientConfig, QueueConfig, MetadataConfig,
   RemoteReadConfig, RemoteWriteConfig, ScrapeConfig, ServiceDiscoveryConfigs, SigV4Config, StorageConfig, TracingConfig,
@@ -16,6 +16,15 @@ import { ConfigError, goQuote } from './errors.js';
 import { defaultHTTPClientConfig, defaultTLSConfig, decodeTLSConfig, decodeURL, httpClientFields, setHTTPDirectory, setTLSDirectory, validateHTTPClientConfig } from './http.js';
 import { decodeRelabelList, isLegacyLabelName } from './relabel.js';
 import { sdFields, setSDDirectory } from './discovery.js';
+import { setPosition } from './positions.js';
+
+/** Positions of rule_files entries, by config (the list itself is replaced by setDirectory). */
+const ruleFilePositions = new WeakMap<Config, (FilePosition | undefined)[]>();
+
+/** Where rule_files[index] was written. */
+export function ruleFilePosition(cfg: Config, index: number): FilePosition | undefined {
+  return ruleFilePositions.get(cfg)?.[index];
+}
 
 export interface LoadOptions {
   /** Agent mode forbids alerting, rule_files and remote_read (prometheus --enable-feature=agent). */
@@ -137,7 +146,15 @@ function decodeConfig(d: Decoder, n: YNode): Config {
   const r = d.struct(n, 'config.plain', {
     global: (v) => (cfg.global = decodeGlobal(d, v)),
     alerting: (v) => (cfg.alerting = decodeAlerting(d, v)),
-    rule_files: (v) => (cfg.rule_files = d.strList(v) ?? []),
+    rule_files: (v) => {
+      const positions: (FilePosition | undefined)[] = [];
+      cfg.rule_files =
+        d.list(v, '[]string', (it) => {
+          positions.push(d.pos(d.deref(it)));
+          return d.str(it);
+        }) ?? [];
+      ruleFilePositions.set(cfg, positions);
+    },
     scrape_configs: (v) => (scrapes = d.list(v, '[]*config.ScrapeConfig', (it) => (d.isNull(it) ? undefined : decodeScrapeConfig(d, it))) ?? []),
     storage: (v) => (cfg.storage = decodeStorage(d, v)),
     tracing: (v) => (cfg.tracing = decodeTracing(d, v)),
@@ -298,6 +315,7 @@ function decodeAlertmanager(d: Decoder, n: YNode): AlertmanagerConfig {
     api_version: 'v2',
     relabel_configs: [],
   };
+  setPosition(c, d.pos(d.deref(n)));
   const sd = sdFields(d, c);
   let nullRule: YNode | undefined;
   let relabelPresent = false;
@@ -356,6 +374,7 @@ function decodeScrapeConfig(d: Decoder, n: YNode): ScrapeConfig {
     metric_relabel_configs: [],
   };
   scrapeNodes.set(c, n);
+  setPosition(c, d.pos(d.deref(n)));
   const sd = sdFields(d, c);
   let nullTarget: YNode | undefined;
   let nullMetric: YNode | undefined;

@@ -34,6 +34,28 @@ export function findDuplicateRules(groups: readonly RuleGroupNode[]): Dup[] {
   return dups;
 }
 
+/**
+ * One file's verdict in the shape src/config's `check config` uses for the rule files a config
+ * names (RuleCheckResult): rule count, hard errors as promtool prints them, and the lint finding.
+ * Inject this into check config instead of its structure-only checker to get full validation.
+ */
+export function checkRuleFileForConfig(file: string, opts: { lintDuplicates: boolean }): { rules: number; errors: string[]; lint?: string } {
+  const res = parseRuleFile(file);
+  if (!res.ok) return { rules: 0, errors: res.errors.map((e) => e.message) };
+  const rules = res.value.groups.reduce((s, g) => s + g.rules.length, 0);
+  const dups = opts.lintDuplicates ? findDuplicateRules(res.value.groups) : [];
+  return dups.length > 0 ? { rules, errors: [], lint: duplicateMessage(dups) } : { rules, errors: [] };
+}
+
+function duplicateMessage(dups: Dup[]): string {
+  let msg = `lint error ${dups.length} duplicate rule(s) found.\n`;
+  for (const d of dups) {
+    msg += `Metric: ${d.metric}\nLabel(s):\n`;
+    for (let i = 0; i < d.labels.length; i++) msg += `\t${d.labels.name(i)}: ${d.labels.value(i)}\n`;
+  }
+  return msg + 'Might cause inconsistency while recording expressions';
+}
+
 export function checkRuleFiles(files: readonly string[], opts: { lint?: LintMode; lintFatal?: boolean } = {}): CheckRulesResult {
   const lint = opts.lint ?? 'duplicate-rules';
   const output: CheckRulesResult['output'] = [];
@@ -50,12 +72,7 @@ export function checkRuleFiles(files: readonly string[], opts: { lint?: LintMode
       const n = res.value.groups.reduce((s, g) => s + g.rules.length, 0);
       const dups = lint === 'none' ? [] : findDuplicateRules(res.value.groups);
       if (dups.length > 0) {
-        let msg = `lint error ${dups.length} duplicate rule(s) found.\n`;
-        for (const d of dups) {
-          msg += `Metric: ${d.metric}\nLabel(s):\n`;
-          for (let i = 0; i < d.labels.length; i++) msg += `\t${d.labels.name(i)}: ${d.labels.value(i)}\n`;
-        }
-        msg += 'Might cause inconsistency while recording expressions';
+        const msg = duplicateMessage(dups);
         output.push({ stream: 'stderr', text: `  FAILED:\n${msg}\n` });
         failed = true;
       } else output.push({ stream: 'stdout', text: `  SUCCESS: ${n} rules found\n` });

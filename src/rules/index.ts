@@ -2,7 +2,7 @@
 // `test rules` (promtool's rule unit tests).
 export { RuleFileError, type RuleErrorCode } from './errors.js';
 export { parseRuleFile, parseRules, type RuleFileNode, type RuleGroupNode, type RuleNode, type PosString, type ParseResult } from './rulefmt.js';
-export { checkRuleFiles, findDuplicateRules, type LintMode, type CheckRulesResult } from './check.js';
+export { checkRuleFiles, checkRuleFileForConfig, findDuplicateRules, type LintMode, type CheckRulesResult } from './check.js';
 export { RuleEvalError } from './errors.js';
 export { AlertingRule, RESOLVED_RETENTION_MS, type Alert, type AlertState } from './alerting.js';
 export { RecordingRule } from './recording.js';

@@ -315,14 +315,14 @@ function alertInfo(a: Alert): AlertInfo {
     labels: a.labels.toObject(),
     annotations: a.annotations.toObject(),
     state: a.state,
-    activeAt: rfc3339(a.activeAt),
+    activeAt: rfc3339(a.activeAt, true),
     value: formatE(a.value, -1),
   };
 }
 
-/** Go's time.Time in RFC3339Nano (UTC); the zero time for "never". */
-export function rfc3339(ms: number): string {
-  if (ms === 0) return '0001-01-01T00:00:00Z';
+/** Go's time.Time in RFC3339Nano (UTC); 0 is Go's zero time ("never") unless `epochIsSet`. */
+export function rfc3339(ms: number, epochIsSet = false): string {
+  if (ms === 0 && !epochIsSet) return '0001-01-01T00:00:00Z';
   return new Date(ms).toISOString().replace(/\.?0+Z$/, 'Z').replace(/\.Z$/, 'Z');
 }
 

@@ -82,10 +82,14 @@ export function parseRules(content: string, file: string): ParseResult {
   };
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
-    const line = e.linePos?.[0]?.line ?? 0;
-    return { ok: false, errors: [new RuleFileError('rule_file_yaml', `${file}: yaml: line ${line}: ${e.message.split('\n')[0]}`, file, line)] };
+    const line = lc.linePos(e.pos[0]).line;
+    // promtool reports a syntax error twice: once from the strict decode, once from the node pass.
+    // (The wording after "line N:" is the yaml library's, not libyaml's.)
+    const err = new RuleFileError('rule_file_yaml', `${file}: yaml: line ${line}: ${e.message.split('\n')[0]}`, file, line);
+    return { ok: false, errors: [err, err] };
   }
   const unmarshal: string[] = [];
+  abort.error = null;
   const root = doc.contents as YamlNode | null;
   const groups: RuleGroupNode[] = [];
   const semantic: RuleFileError[] = [];
@@ -100,6 +104,7 @@ export function parseRules(content: string, file: string): ParseResult {
       } else if (gs && !isNull(gs)) unmarshal.push(`line ${pos(gs).line}: cannot unmarshal ${tagOf(gs)} into []rulefmt.RuleGroup`);
     }
   }
+  if (abort.error) return { ok: false, errors: [new RuleFileError('rule_file_yaml', `${file}: ${abort.error}`, file)] };
   if (unmarshal.length > 0) {
     const msg = `${file}: yaml: unmarshal errors:\n  ${unmarshal.join('\n  ')}`;
     return { ok: false, errors: [new RuleFileError('rule_file_yaml', msg, file, 0, 0, 'Check the key names against the rule file reference (recording_rules.md).')] };
@@ -153,13 +158,19 @@ function decodeString(n: YamlNode | undefined, pos: PosFn, out: string[]): PosSt
   return { value: typeof n.value === 'string' ? n.value : src ?? String(n.value), ...pos(n) };
 }
 
+/**
+ * A duration's own unmarshaler failing aborts the whole decode in Go (the collected type errors
+ * are dropped), so the first bad duration is the file's only error.
+ */
+const abort: { error: string | null } = { error: null };
+
 function decodeDuration(n: YamlNode | undefined, pos: PosFn, out: string[]): number {
   if (!n || isNull(n)) return 0;
   const s = decodeString(n, pos, out).value;
   try {
     return parseDuration(s);
   } catch {
-    out.push(`line ${pos(n).line}: not a valid duration string: ${JSON.stringify(s)}`);
+    abort.error ??= `not a valid duration string: ${JSON.stringify(s)}`;
     return 0;
   }
 }

@@ -11,7 +11,8 @@ export interface StepResult {
 
 /** Receives progress as it happens; the command renders it (src/ never writes to the console). */
 export interface Reporter {
-  begin(plan: Plan, dryRun: boolean): void;
+  /** preview: nothing will be changed, because of --dry-run or because a step is in conflict. */
+  begin(plan: Plan, preview: 'dry-run' | 'conflict' | undefined): void;
   /** Before a slow step (the ready check), so the user sees what is being waited for. */
   running(step: Step): void;
   step(step: Step, result: StepResult, dryRun: boolean): void;
@@ -33,7 +34,7 @@ export interface Outcome {
 export async function applyPlan(plan: Plan, dryRun: boolean, reporter: Reporter): Promise<Outcome> {
   const conflicts = plan.steps.filter((s) => s.state === 'conflict');
   const preview = dryRun || conflicts.length > 0;
-  reporter.begin(plan, preview);
+  reporter.begin(plan, dryRun ? 'dry-run' : conflicts.length > 0 ? 'conflict' : undefined);
   const results: StepResult[] = [];
   const done: string[] = [];
   for (const step of plan.steps) {

@@ -34,9 +34,10 @@ export function textReporter(write: (s: string) => void, level: 0 | 1 | 2 | 3): 
   };
   const line = (s: string): void => write(s + '\n');
   return {
-    begin(plan: Plan, dryRun: boolean) {
+    begin(plan: Plan, preview) {
       const where = plan.root === '/' ? '' : ` into ${plan.root}`;
-      line(c.bold(`promts install-service${plan.action === 'uninstall' ? ' --uninstall' : ''}${where}: ${plan.steps.length} steps`) + (dryRun ? c.cyan(' (dry run: nothing is changed)') : ''));
+      const why = preview === 'dry-run' ? c.cyan(' (dry run: nothing is changed)') : preview === 'conflict' ? c.magenta(' (a conflict below: nothing is changed)') : '';
+      line(c.bold(`promts install-service${plan.action === 'uninstall' ? ' --uninstall' : ''}${where}: ${plan.steps.length} steps`) + why);
       for (const w of plan.warnings) line(c.yellow(`note: ${w}`));
     },
     running(step: Step) {

@@ -40,7 +40,8 @@ export async function execute(tmpls: Templates, name: string, data: unknown, fun
   };
 
   const field = (recv: unknown, f: string, at: string): unknown => {
-    if (recv === null || recv === undefined) return fail(undefined, at, `nil pointer evaluating interface {}.${f}`);
+    // Go prints "<no value>" for a field of nil data (missingkey=zero only covers typed maps).
+    if (recv === null || recv === undefined) return undefined;
     if (recv instanceof Map) return recv.has(f) ? recv.get(f) : '';
     if (typeof recv === 'object') {
       const o = recv as Record<string, unknown>;
@@ -78,11 +79,12 @@ export async function execute(tmpls: Templates, name: string, data: unknown, fun
         return v;
       }
       case 'ident':
-        return callFunc(op.name, args, dot, scope, final, hasFinal);
+        return callFunc(op, args, dot, scope, final, hasFinal);
     }
   };
 
-  const callFunc = async (fname: string, args: Operand[], dot: unknown, scope: Scope, final: unknown, hasFinal: boolean): Promise<unknown> => {
+  const callFunc = async (ident: { name: string; line: number; col: number }, args: Operand[], dot: unknown, scope: Scope, final: unknown, hasFinal: boolean): Promise<unknown> => {
+    const fname = ident.name;
     const at = [fname, ...args.map(operandString)].join(' ');
     // and/or short-circuit (Go 1.18+): later arguments are only evaluated when needed.
     if (fname === 'and' || fname === 'or') {
@@ -97,19 +99,19 @@ export async function execute(tmpls: Templates, name: string, data: unknown, fun
       return v;
     }
     const fn = funcs.get(fname);
-    if (!fn) return fail(undefined, at, `"${fname}" is not a defined function`);
+    if (!fn) return fail(ident, at, `"${fname}" is not a defined function`);
     const vals: unknown[] = [];
     for (const a of args) vals.push(await evalArg(a, dot, scope));
     if (hasFinal) vals.push(final);
     try {
       return await fn(...vals);
     } catch (e) {
-      return fail(undefined, at, `error calling ${fname}: ${(e as Error).message}`);
+      return fail(ident, at, `error calling ${fname}: ${(e as Error).message}`);
     }
   };
 
   const evalArg = async (a: Operand, dot: unknown, scope: Scope): Promise<unknown> => {
-    if (a.kind === 'ident') return callFunc(a.name, [], dot, scope, undefined, false);
+    if (a.kind === 'ident') return callFunc(a, [], dot, scope, undefined, false);
     return evalOperand(a, dot, scope, undefined, false, []);
   };
 
@@ -121,7 +123,7 @@ export async function execute(tmpls: Templates, name: string, data: unknown, fun
       if (head!.kind !== 'ident' && rest.length > 0 && head!.kind !== 'field' && head!.kind !== 'var') {
         fail(undefined, operandString(head!), `can't give argument to non-function ${operandString(head!)}`);
       }
-      if (head!.kind === 'ident') v = await callFunc(head!.name, rest, dot, scope, v, hasFinal);
+      if (head!.kind === 'ident') v = await callFunc(head!, rest, dot, scope, v, hasFinal);
       else {
         if (hasFinal) fail(undefined, operandString(head!), `can't give argument to non-function ${operandString(head!)}`);
         v = await evalOperand(head!, dot, scope, undefined, false, rest);
@@ -259,7 +261,7 @@ function operandString(o: Operand): string {
     case 'string':
       return JSON.stringify(o.value);
     case 'number':
-      return String(o.value);
+      return o.text ?? String(o.value);
     case 'bool':
       return String(o.value);
     case 'nil':

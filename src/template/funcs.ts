@@ -163,9 +163,10 @@ function timeFromSeconds(v: number): { date: Date; nanos: number } {
 }
 
 function stripPort(hostPort: string): string {
+  // net.SplitHostPort must succeed, otherwise the input comes back unchanged.
   if (hostPort.startsWith('[')) {
     const end = hostPort.indexOf(']');
-    if (end > 0 && (hostPort.length === end + 1 || hostPort[end + 1] === ':')) return hostPort.slice(1, end);
+    if (end > 0 && hostPort[end + 1] === ':' && !hostPort.slice(end + 2).includes(':')) return hostPort.slice(1, end);
     return hostPort;
   }
   const c = hostPort.lastIndexOf(':');
@@ -278,6 +279,7 @@ export function prometheusFuncs(opts: PrometheusFuncOptions): Map<string, Templa
   m.set('humanizeTimestamp', (i) => {
     const v = toFloat(i);
     if (!Number.isFinite(v)) return g4(v);
+    if (Math.abs(v * 1e9) >= 2 ** 63) throw new Error(`${formatG(v, -1).replace(/e\+(\d\d)$/, 'e+$1')} cannot be represented as a nanoseconds timestamp since it overflows int64`);
     const t = timeFromSeconds(v);
     return formatGoTime(t.date, t.nanos);
   });

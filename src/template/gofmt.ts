@@ -1,10 +1,65 @@
 // Go's fmt formatting of the values templates handle: %v of floats ("1e+06"), %.4g (humanize),
 // and printf's common verbs. Templates that users copy from Prometheus rely on these exact forms.
 
+/** |x| exactly as int / 10^scale (every double has a finite decimal expansion). */
+function exact(x: number): { int: bigint; scale: number } {
+  const dv = new DataView(new ArrayBuffer(8));
+  dv.setFloat64(0, Math.abs(x));
+  const bits = dv.getBigUint64(0);
+  const expBits = Number((bits >> 52n) & 0x7ffn);
+  let mant = bits & ((1n << 52n) - 1n);
+  let e: number;
+  if (expBits === 0) e = -1074;
+  else {
+    mant |= 1n << 52n;
+    e = expBits - 1075;
+  }
+  if (e >= 0) return { int: mant << BigInt(e), scale: 0 };
+  return { int: mant * 5n ** BigInt(-e), scale: -e };
+}
+
+/** int / 10^drop rounded half to even, as Go's decimal rounding does (JS rounds ties up). */
+function roundDrop(int: bigint, drop: number): bigint {
+  if (drop <= 0) return int * 10n ** BigInt(-drop);
+  const d = 10n ** BigInt(drop);
+  let q = int / d;
+  const r2 = (int % d) * 2n;
+  if (r2 > d || (r2 === d && q % 2n === 1n)) q++;
+  return q;
+}
+
+/** Go's %.<prec>f. */
+export function toFixedGo(v: number, prec: number): string {
+  if (!Number.isFinite(v)) return special(v);
+  const { int, scale } = exact(v);
+  const q = roundDrop(int, scale - prec).toString().padStart(prec + 1, '0');
+  const sign = v < 0 || Object.is(v, -0) ? '-' : '';
+  return sign + (prec > 0 ? `${q.slice(0, q.length - prec)}.${q.slice(q.length - prec)}` : q);
+}
+
+/** Significant digits of |v| rounded half-even to n digits, and the decimal exponent. */
+function sigDigits(v: number, n: number): { digits: string; exp: number } {
+  if (v === 0) return { digits: '0'.repeat(n), exp: 0 };
+  const { int, scale } = exact(v);
+  const len = int.toString().length;
+  let exp = len - 1 - scale;
+  let digits = roundDrop(int, len - n).toString();
+  if (digits.length > n) {
+    digits = digits.slice(0, n);
+    exp++;
+  }
+  return { digits, exp };
+}
+
 /** Go's strconv.FormatFloat(v, 'e', prec, 64); prec < 0 means shortest. */
 export function formatE(v: number, prec: number, upper = false): string {
   if (!Number.isFinite(v)) return special(v);
-  let s = prec < 0 ? v.toExponential() : v.toExponential(prec);
+  let s: string;
+  if (prec < 0) s = v.toExponential();
+  else {
+    const { digits, exp } = sigDigits(v, prec + 1);
+    s = `${v < 0 ? '-' : ''}${digits[0]}${prec > 0 ? '.' + digits.slice(1) : ''}e${exp < 0 ? '-' : '+'}${Math.abs(exp)}`;
+  }
   s = s.replace(/e([+-])(\d)$/, 'e$10$2');
   return upper ? s.toUpperCase() : s;
 }
@@ -26,11 +81,9 @@ export function formatG(v: number, prec: number): string {
     digits = m[2]! + (m[3] ?? '');
     exp = Number(m[4]);
   } else {
-    const p = Math.max(prec, 1);
-    const e = v.toExponential(p - 1);
-    const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(e)!;
-    digits = (m[2]! + (m[3] ?? '')).replace(/0+$/, '') || '0';
-    exp = Number(m[4]);
+    const sd = sigDigits(v, Math.max(prec, 1));
+    digits = sd.digits.replace(/0+$/, '') || '0';
+    exp = sd.exp;
   }
   // strconv: "if precision was the shortest possible, use precision 6 for this decision".
   const eprec = prec < 0 ? 6 : Math.max(prec, 1);
@@ -102,7 +155,7 @@ export function sprintf(format: string, args: readonly unknown[]): string {
         break;
       case 'f':
       case 'F':
-        s = typeof a === 'number' ? (Number.isFinite(a) ? a.toFixed(prec < 0 ? 6 : prec) : special(a)) : `%!f(${goTypeName(a)}=${formatGoValue(a)})`;
+        s = typeof a === 'number' ? toFixedGo(a, prec < 0 ? 6 : prec) : `%!f(${goTypeName(a)}=${formatGoValue(a)})`;
         break;
       case 'e':
       case 'E':

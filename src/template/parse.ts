@@ -26,9 +26,9 @@ export interface Pipe {
 export type Operand =
   | { kind: 'field'; path: string[] } // .a.b ; path [] is "."
   | { kind: 'var'; name: string; path: string[] }
-  | { kind: 'ident'; name: string }
+  | { kind: 'ident'; name: string; line: number; col: number }
   | { kind: 'string'; value: string }
-  | { kind: 'number'; value: number | bigint }
+  | { kind: 'number'; value: number | bigint; text?: string }
   | { kind: 'bool'; value: boolean }
   | { kind: 'nil' }
   | { kind: 'pipe'; pipe: Pipe; path: string[] };
@@ -133,9 +133,11 @@ function lex(name: string, src: string): Tok[] {
         line += countLines(src.slice(i, j));
         i = j + 1;
       } else if (c === "'") {
-        const m = /^'(\\.|[^\\'])'/.exec(src.slice(i));
+        const m = /^'((?:\\.|[^\\'\n])*)'/.exec(src.slice(i));
         if (!m) err('unterminated character constant');
-        toks.push({ t: 'char', v: String(unquoteGo(`"${m![1]}"`).codePointAt(0)), line, off });
+        const ch = unquoteGo(`"${m![1]}"`);
+        if ([...ch].length !== 1) err(`malformed character constant: ${m![0]}`);
+        toks.push({ t: 'char', v: String(ch.codePointAt(0)), line, off });
         i += m![0].length;
       } else if (c === '.' && !/[0-9]/.test(src[i + 1] ?? '')) {
         const m = /^\.[A-Za-z0-9_]*/.exec(src.slice(i))!;
@@ -389,7 +391,7 @@ export function parseTemplate(name: string, text: string, funcs: ReadonlySet<str
       case 'char':
         return { kind: 'number', value: BigInt(tok.v) };
       case 'number':
-        return { kind: 'number', value: parseNumber(tok.v, () => err(`bad number syntax: "${tok.v}"`, tok)) };
+        return { kind: 'number', value: parseNumber(tok.v, () => err(`bad number syntax: "${tok.v}"`, tok)), text: tok.v };
       case 'lparen': {
         const pipe = parseSubPipe();
         return { kind: 'pipe', pipe, path: fieldChain() };
@@ -399,7 +401,8 @@ export function parseTemplate(name: string, text: string, funcs: ReadonlySet<str
         if (tok.v === 'nil') return { kind: 'nil' };
         if (KEYWORDS.has(tok.v)) err(`unexpected <${tok.v}> in command`, tok);
         if (!funcs.has(tok.v)) err(`function "${tok.v}" not defined`, tok);
-        return { kind: 'ident', name: tok.v };
+        const at = pos(tok);
+        return { kind: 'ident', name: tok.v, line: at.line, col: at.col };
       }
       default:
         return err(`unexpected ${describe(tok)} in operand`, tok);

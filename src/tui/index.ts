@@ -30,8 +30,8 @@ const SHOW_CURSOR = '\x1b[?25h';
  * (before touching the screen) when --http.config.file is unreadable or invalid.
  */
 export async function runDashboard(o: DashboardOptions): Promise<void> {
-  if (!o.stdin.isTTY) throw new PromtsError('not_a_terminal', 'promts dashboard needs an interactive terminal (stdin is not a TTY)', 'Run it in a terminal, or with ssh -t over SSH.');
   const settings: HttpSettings = o.httpConfigFile ? loadHttpConfigFile(o.httpConfigFile) : { headers: {} };
+  if (!o.stdin.isTTY) throw new PromtsError('not_a_terminal', 'promts dashboard needs an interactive terminal (stdin is not a TTY)', 'Run it in a terminal, or with ssh -t over SSH.');
   const api = new ApiClient({ url: o.url, fetch: fetchFor(settings), headers: settings.headers, timeoutMs: Math.max(5_000, Math.min(30_000, o.refreshMs * 2)) });
   const tty = o.stdout.isTTY === true;
   let restored = false;

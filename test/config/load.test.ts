@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, DEFAULT_CONFIG_YAML, loadConfigFile, parseConfig } from '../../src/config/index.js';
+import { checkConfig, ConfigError, DEFAULT_CONFIG_YAML, loadConfigFile, parseConfig } from '../../src/config/index.js';
 import { parseDuration } from '../../src/model/index.js';
 import { conformanceDir, debianBinary, fixturesDir, runCli, runCommand, sharedDir, tempDir } from '../helpers/index.js';
 
@@ -176,6 +176,31 @@ describe('errors carry Prometheus wording, file:line:col and a hint', () => {
       dir.cleanup();
     }
   });
+
+  for (const [name, token] of [
+    ['missing-rule-file.yml', 'does-not-exist.yml'],
+    ['tls-cert-without-key.yml', 'cert_file'],
+  ] as const) {
+    test(`${name}: promtool's file checks also point at the referencing setting`, () => {
+      const path = join(broken, name);
+      // promtool ran from the file's folder with a bare name; paths in messages are relative to it.
+      const cwd = process.cwd();
+      process.chdir(broken);
+      let err: ConfigError;
+      try {
+        err = catchErr(() => checkConfig(name, {}, { stdout: () => {}, stderr: () => {} }));
+      } finally {
+        process.chdir(cwd);
+      }
+      const want = expected.get(`broken/${name}`)!.trim().replace(/^FAILED: /, '');
+      assert.equal(err.message, want);
+      const lines = readFileSync(path, 'utf8').split('\n');
+      const line = lines.findIndex((l) => l.includes(token)) + 1;
+      // The rule file entry itself, or the tls_config block that holds cert_file.
+      assert.ok(err.position!.line === line || err.position!.line === line - 1, `${err.where()} vs line ${line}`);
+      assert.equal(err.code, 'config_file_check');
+    });
+  }
 
   test('a missing file is a ConfigError with the OS wording', () => {
     const err = catchErr(() => loadConfigFile('/nonexistent/promts.yml'));

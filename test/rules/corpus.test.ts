@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { checkRuleFiles, runRuleUnitTests, type LintMode } from '../../src/rules/index.js';
+import { checkRuleFileForConfig, checkRuleFiles, runRuleUnitTests, type LintMode } from '../../src/rules/index.js';
 import { conformanceDir } from '../helpers/index.js';
 
 interface Run {
@@ -98,4 +98,12 @@ test('upstream rulefmt expectations: each bad file is rejected with the substrin
       assert.ok(stderr.includes(r.expected_error_substring!), `${r.file}: ${stderr} lacks ${r.expected_error_substring}`);
     } else assert.equal(res.exitCode, 0, `${r.file}: ${stderr}`);
   }
+});
+
+test('the adapter for `check config` reports rule counts, errors and lint findings like check rules', () => {
+  const dup = checkRuleFileForConfig(join(conformanceDir, 'rules/promtool/rules_duplicates.yml'), { lintDuplicates: true });
+  assert.equal(dup.errors.length, 0);
+  assert.equal(dup.lint + '\n', findRun('promtool check rules', 'promtool/rules_duplicates.yml', '').stderr.replace('  FAILED:\n', ''));
+  assert.equal(checkRuleFileForConfig(join(conformanceDir, 'rules/promtool/rules.yml'), { lintDuplicates: true }).rules, 5);
+  assert.match(checkRuleFileForConfig(join(conformanceDir, 'rules/rulefmt/bad_expr.bad.yaml'), { lintDuplicates: false }).errors[0]!, /could not parse expression: 1:6: parse error/);
 });

@@ -58,6 +58,7 @@ test('an existing, different unit is shown as a diff and left alone; --force rep
   const r = await runCli(['install-service', '--root', root.path]);
   assert.equal(r.code, 1, r.stdout);
   assert.match(r.stdout, /\[conflict +\] systemd unit/);
+  assert.match(r.stdout, /^promts install-service into .*: \d+ steps \(a conflict below: nothing is changed\)$/m);
   assert.match(r.stdout, new RegExp(`^ {6}--- ${unitPath}$`, 'm'));
   assert.match(r.stdout, /^ {6}@@ -1,3 \+1,\d+ @@$/m);
   assert.match(r.stdout, /^ {6}-ExecStart=\/opt\/prometheus\/prometheus --storage\.tsdb\.retention\.time=99d$/m);

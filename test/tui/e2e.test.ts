@@ -101,7 +101,7 @@ class Tmux {
 function save(name: string, frame: string): void {
   if (!screenshots) return;
   mkdirSync(screenshots, { recursive: true });
-  writeFileSync(join(screenshots, `${name}.txt`), frame.replace(/\s+$/gm, '').replace(/\n+$/, '') + '\n');
+  writeFileSync(join(screenshots, `${name}.txt`), frame.replace(/[ \t]+$/gm, '').replace(/\n+$/, '') + '\n');
 }
 
 function dashboardCommand(url: string): string {
@@ -206,8 +206,9 @@ async function walkViews(tmux: Tmux, size: string, w: Walk): Promise<void> {
   await tmux.frame((x) => /Server {7}version \S+/.test(x), 'the Overview again');
 }
 
-async function quit(tmux: Tmux): Promise<void> {
-  await tmux.keys('q');
+/** Quits with q (or Ctrl-C) and checks the terminal came back: exit code 0, alternate screen left. */
+async function quit(tmux: Tmux, key = 'q'): Promise<void> {
+  await tmux.keys(key);
   const f = await tmux.frame((x) => x.includes('DASHBOARD EXITED 0'), 'the dashboard exiting with 0');
   assert.doesNotMatch(f, /promts {2}1 Overview/, 'the alternate screen is gone: the terminal is restored');
 }
@@ -230,7 +231,7 @@ describe('dashboard end to end', { concurrency: 2 }, () => {
         walkViews(small, '80x24', { full: true, rules: true, graphQuery: 'rate(prometheus_http_requests_total{handler="/api/v1/query"}[1m])' }),
         walkViews(large, '160x48', { full: false, rules: true, graphQuery: 'rate(prometheus_http_requests_total[1m])' }),
       ]);
-      await quit(large);
+      await quit(large, 'C-c');
 
       // The server goes away: the dashboard says so and keeps the last data, then recovers.
       await prom.stop();

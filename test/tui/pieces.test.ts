@@ -5,13 +5,16 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { brailleChart } from '../../src/tui/braille.js';
 import { sparkline } from '../../src/tui/sparkline.js';
 import { complete, completionContext, PROMQL_FUNCTIONS } from '../../src/tui/completion.js';
 import { caretLines, parseQueryError } from '../../src/tui/caret.js';
 import { ApiClient, fetchFor, httpSettingsFrom, loadHttpConfigFile, parseAnswer, HttpConfigError } from '../../src/tui/api/index.js';
 import { formatAge, formatSeconds, formatValue, unitOf } from '../../src/tui/format.js';
-import { tempDir } from '../helpers/index.js';
+import { debianBinary, tempDir } from '../helpers/index.js';
 import { fixture } from './helpers.js';
 
 test('braille chart: a rising line goes from the bottom-left cell to the top-right cell', () => {
@@ -189,4 +192,33 @@ test('ages and durations read like Prometheus web UI ones', () => {
   assert.equal(formatSeconds(0.000728866), '729µs');
   assert.equal(formatSeconds(0.003946616), '3.95ms');
   assert.equal(formatSeconds(600), '10m');
+});
+
+test('--http.config.file: tls_config ca_file makes a server signed by that CA trusted (and only then)', { skip: debianBinary('openssl') ? false : 'needs openssl to make a CA' }, async () => {
+  const d = tempDir();
+  const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: d.path, stdio: 'pipe' });
+  try {
+    ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=promts test CA');
+    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'srv.key', '-out', 'srv.csr', '-subj', '/CN=127.0.0.1');
+    writeFileSync(join(d.path, 'ext'), 'subjectAltName=IP:127.0.0.1\n');
+    ssl('x509', '-req', '-in', 'srv.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'srv.pem', '-days', '1', '-extfile', 'ext');
+    const srv = createHttpsServer({ key: readFileSync(join(d.path, 'srv.key')), cert: readFileSync(join(d.path, 'srv.pem')) }, (_req, res) => {
+      res.setHeader('Content-Type', 'application/json');
+      res.end(JSON.stringify(fixture('status_buildinfo')));
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    try {
+      const url = `https://127.0.0.1:${(srv.address() as { port: number }).port}`;
+      writeFileSync(join(d.path, 'tls.yml'), 'tls_config:\n  ca_file: ca.pem\n');
+      const withCa = loadHttpConfigFile(join(d.path, 'tls.yml'));
+      const ok = await new ApiClient({ url, fetch: fetchFor(withCa), headers: withCa.headers }).buildInfo();
+      assert.ok(ok.ok, JSON.stringify(ok));
+      const without = await new ApiClient({ url, fetch: fetchFor({ headers: {} }) }).buildInfo();
+      assert.ok(!without.ok && without.error.kind === 'network' && /certificate/i.test(without.error.message), JSON.stringify(without));
+    } finally {
+      srv.close();
+    }
+  } finally {
+    d.cleanup();
+  }
 });

@@ -188,9 +188,10 @@ export const RANGE_FUNCTIONS: Record<string, RangeFn> = {
   },
   count_over_time: (_ts, _vs, lo, hi) => hi - lo,
   sum_over_time: (_ts, vs, lo, hi) => {
-    let sum = 0;
-    for (let i = lo; i < hi; i++) sum += vs[i]!;
-    return sum;
+    // Compensated (Kahan) summation, as 2.42 does: plain += differs in the last digits.
+    const k = new Kahan();
+    for (let i = lo; i < hi; i++) k.add(vs[i]!);
+    return k.sum === Infinity || k.sum === -Infinity ? k.sum : k.value();
   },
   max_over_time: (_ts, vs, lo, hi) => {
     let max = vs[lo]!;

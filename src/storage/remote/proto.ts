@@ -54,9 +54,13 @@ export class ProtoWriter {
     }
     b[this.pos++] = lo & 0x01;
   }
+  private dv: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
   double(v: number): void {
     this.ensure(8);
-    this.buf.writeDoubleLE(v, this.pos);
+    // DataView, not Buffer.writeDoubleLE: the latter quiets signalling NaNs, which would turn
+    // Prometheus's StaleNaN (0x7ff0000000000002) into an ordinary NaN.
+    if (this.dv.buffer !== this.buf.buffer) this.dv = new DataView(this.buf.buffer);
+    this.dv.setFloat64(this.buf.byteOffset + this.pos, v, true);
     this.pos += 8;
   }
   /** Writes raw 8 bytes of a float64 from a byte view, keeping NaN payloads (StaleNaN) exact. */
@@ -160,7 +164,8 @@ export class ProtoReader {
   }
   double(): number {
     if (this.pos + 8 > this.end) throw new ProtoDecodeError('unexpected EOF');
-    const v = Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.length).readDoubleLE(this.pos);
+    // DataView keeps NaN payloads (StaleNaN) intact; Buffer.readDoubleLE does not.
+    const v = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 8).getFloat64(0, true);
     this.pos += 8;
     return v;
   }

@@ -1,0 +1,265 @@
+// The queue of one remote_write entry, like Prometheus 2.42's QueueManager: a WAL watcher
+// feeds samples (labels resolved through series records, external labels added, then
+// write_relabel_configs applied) into N shards chosen by series ref; every shardUpdate period
+// the number of shards is recomputed from the incoming vs outgoing sample rate and the time
+// a sample takes to send, within [min_shards, max_shards].
+import { createHash } from 'node:crypto';
+import type { RemoteWriteConfig } from '../../config/index.js';
+import { Labels, LabelsBuilder } from '../../model/index.js';
+import type { Logger } from '../../log/index.js';
+import { relabel } from '../../relabel/index.js';
+import type { SampleBatch } from '../../tsdb/index.js';
+import { RemoteClient } from './client.js';
+import { encodeLabels } from './messages.js';
+import { QueueMetrics } from './metrics.js';
+import { Shard, type ShardSettings } from './shard.js';
+import { WalWatcher, type WatcherSink } from './watcher.js';
+
+export interface QueueOptions {
+  readonly config: RemoteWriteConfig;
+  readonly externalLabels: Readonly<Record<string, string>>;
+  /** The server's `<data>/wal` directory. */
+  readonly walDir: string;
+  readonly logger: Logger;
+  /** --storage.remote.flush-deadline (default 1m). */
+  readonly flushDeadlineMs: number;
+  /** Samples at or before this time are not sent; default: now. */
+  readonly startTime?: number;
+  /** How often the shard count is reconsidered; Prometheus uses 10s. */
+  readonly shardUpdateMs?: number;
+}
+
+const EWMA_WEIGHT = 0.2;
+const SHARD_TOLERANCE = 0.3;
+
+/** An exponentially weighted rate ticked once per shard update, as Prometheus's ewmaRate. */
+class EwmaRate {
+  private pending = 0;
+  private init = false;
+  rate = 0;
+  constructor(private readonly intervalS: number) {}
+  add(n: number): void {
+    this.pending += n;
+  }
+  tick(): void {
+    const instant = this.pending / this.intervalS;
+    this.pending = 0;
+    if (this.init) this.rate += EWMA_WEIGHT * (instant - this.rate);
+    else if (instant > 0) {
+      this.init = true;
+      this.rate = instant;
+    }
+  }
+}
+
+/** Prometheus names an unnamed queue by a hash of its config; we hash the URL and name. */
+export function queueName(cfg: RemoteWriteConfig): string {
+  return cfg.name || createHash('sha256').update(JSON.stringify({ url: cfg.url, relabel: cfg.write_relabel_configs })).digest('hex').slice(0, 6);
+}
+
+export class QueueManager implements WatcherSink {
+  readonly metrics = new QueueMetrics();
+  readonly name: string;
+  private readonly client: RemoteClient;
+  private readonly watcher: WalWatcher;
+  /** Encoded labels per WAL series ref; null when write_relabel_configs dropped the series. */
+  private readonly series = new Map<number, Buffer | null>();
+  private shards: Shard[] = [];
+  private readonly settings: ShardSettings;
+  private resharding = false;
+  private stopped = false;
+  private shardTimer: NodeJS.Timeout | null = null;
+  private readonly shardUpdateMs: number;
+  private readonly dataIn: EwmaRate;
+  private readonly dataOut: EwmaRate;
+  private readonly dataDropped: EwmaRate;
+  private readonly dataOutDuration: EwmaRate;
+  private lastOut = 0;
+  private lastDropped = 0;
+  private lastDuration = 0;
+  private readonly extNames: string[];
+
+  constructor(private readonly o: QueueOptions) {
+    const c = o.config;
+    const q = c.queue_config;
+    this.name = queueName(c);
+    this.client = new RemoteClient({ url: c.url, timeoutMs: c.remote_timeout, headers: c.headers, retryOn429: q.retry_on_http_429, http: c });
+    this.settings = {
+      capacity: q.capacity,
+      maxSamplesPerSend: q.max_samples_per_send,
+      batchSendDeadlineMs: q.batch_send_deadline,
+      minBackoffMs: q.min_backoff,
+      maxBackoffMs: q.max_backoff,
+    };
+    this.shardUpdateMs = o.shardUpdateMs ?? 10_000;
+    const iv = this.shardUpdateMs / 1000;
+    this.dataIn = new EwmaRate(iv);
+    this.dataOut = new EwmaRate(iv);
+    this.dataDropped = new EwmaRate(iv);
+    this.dataOutDuration = new EwmaRate(iv);
+    this.extNames = Object.keys(o.externalLabels);
+    const m = this.metrics;
+    m.shardsMin = q.min_shards;
+    m.shardsMax = q.max_shards;
+    m.shardCapacity = q.capacity;
+    m.maxSamplesPerSend = q.max_samples_per_send;
+    this.watcher = new WalWatcher(o.walDir, this, o.logger.with({ component: 'remote', remote_name: this.name, url: c.url }), o.startTime ?? Date.now());
+  }
+
+  get url(): string {
+    return this.o.config.url;
+  }
+
+  start(): void {
+    this.setShards(this.o.config.queue_config.min_shards);
+    this.metrics.shardsDesired = this.shards.length;
+    this.watcher.start();
+    this.shardTimer = setInterval(() => this.updateShards(), this.shardUpdateMs);
+    this.shardTimer.unref?.();
+  }
+
+  /** Wake the WAL watcher now (call after a commit to cut latency below the 10ms poll). */
+  notify(): void {
+    this.watcher.notify();
+  }
+
+  /**
+   * Stops reading the WAL and sends what is queued, for at most flushDeadlineMs; after that
+   * in-flight requests are cancelled and what remains is counted as dropped (it is still in
+   * the WAL, as with Prometheus).
+   */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.shardTimer) clearInterval(this.shardTimer);
+    this.watcher.stop();
+    await this.flushShards(this.o.flushDeadlineMs);
+    await this.client.close();
+  }
+
+  // --- WatcherSink ---------------------------------------------------------------------
+
+  storeSeries(ref: number, lset: Labels): void {
+    let ls: Labels | null = lset;
+    if (this.extNames.length > 0) {
+      // External labels are added unless the series has the name already (series wins).
+      const b = new LabelsBuilder(lset);
+      for (const n of this.extNames) if (!lset.has(n)) b.set(n, this.o.externalLabels[n]!);
+      ls = b.labels();
+    }
+    if (this.o.config.write_relabel_configs.length > 0) ls = relabel(ls, this.o.config.write_relabel_configs);
+    this.series.set(ref, ls && ls.length > 0 ? encodeLabels(ls) : null);
+  }
+
+  append(batch: SampleBatch, from: number): number {
+    if (this.resharding || this.stopped) return 0;
+    const m = this.metrics;
+    const shards = this.shards;
+    const ns = shards.length;
+    let i = from;
+    for (; i < batch.n; i++) {
+      const ref = batch.refs[i]!;
+      const lb = this.series.get(ref);
+      const t = batch.ts[i]!;
+      if (lb === undefined || lb === null) {
+        m.samplesDropped++;
+        this.dataDropped.add(1);
+        continue;
+      }
+      if (!shards[ref % ns]!.enqueue(lb, t, batch.vs[i]!)) {
+        m.enqueueRetries++;
+        break;
+      }
+      m.pending++;
+      m.samplesIn++;
+      this.dataIn.add(1);
+      if (t / 1000 > m.highestTimestampInSeconds) m.highestTimestampInSeconds = t / 1000;
+    }
+    return i - from;
+  }
+
+  // --- shards ------------------------------------------------------------------------
+
+  private setShards(n: number): void {
+    this.shards = [];
+    for (let i = 0; i < n; i++) this.shards.push(new Shard(this.settings, this.client, this.metrics, this.o.logger));
+    this.metrics.shards = n;
+  }
+
+  private async flushShards(deadlineMs: number): Promise<void> {
+    const all = Promise.all(this.shards.map((s) => s.flush()));
+    if (!Number.isFinite(deadlineMs)) return void (await all);
+    let t: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([all.then(() => false), new Promise<boolean>((r) => (t = setTimeout(() => r(true), deadlineMs)))]);
+    clearTimeout(t);
+    if (timedOut) {
+      for (const s of this.shards) {
+        const dropped = s.hardStop();
+        this.metrics.pending -= dropped;
+        this.metrics.samplesDropped += dropped;
+      }
+      await all;
+    }
+  }
+
+  /** Prometheus's calculateDesiredShards, then a reshard if the answer changed. */
+  desiredShards(): number {
+    const m = this.metrics;
+    this.dataOut.add(m.samplesSent - this.lastOut);
+    this.lastOut = m.samplesSent;
+    this.dataDropped.add(m.samplesDropped - this.lastDropped);
+    this.lastDropped = m.samplesDropped;
+    this.dataOutDuration.add(m.sendDurationMs - this.lastDuration);
+    this.lastDuration = m.sendDurationMs;
+    this.dataIn.tick();
+    this.dataOut.tick();
+    this.dataDropped.tick();
+    this.dataOutDuration.tick();
+    const cur = this.shards.length;
+    const inRate = this.dataIn.rate;
+    const outRate = this.dataOut.rate;
+    if (outRate <= 0) return cur;
+    const keptRatio = outRate / (this.dataDropped.rate + outRate);
+    const outDurationS = this.dataOutDuration.rate / 1000;
+    const delay = m.highestTimestampInSeconds - m.highestSentTimestampSeconds;
+    const pending = delay * inRate * keptRatio;
+    const timePerSample = outDurationS / outRate;
+    let desired = timePerSample * (inRate * keptRatio + 0.05 * pending);
+    desired = Math.ceil(desired);
+    if (desired >= cur * (1 - SHARD_TOLERANCE) && desired <= cur * (1 + SHARD_TOLERANCE)) return cur;
+    // Do not shrink while more than ten seconds behind.
+    if (desired < cur && delay > 10) return cur;
+    const q = this.o.config.queue_config;
+    return Math.max(q.min_shards, Math.min(q.max_shards, desired));
+  }
+
+  private updateShards(): void {
+    if (this.resharding || this.stopped) return;
+    const want = this.desiredShards();
+    this.metrics.shardsDesired = want;
+    if (want === this.shards.length) return;
+    // Skip while sends fail: more shards would only add load to a struggling remote end.
+    if (this.metrics.lastSendTimestampMs < Date.now() - 2 * this.settings.batchSendDeadlineMs) {
+      this.o.logger.warn('Skipping resharding, last successful send was beyond threshold', { remote_name: this.name });
+      return;
+    }
+    this.o.logger.info('Remote storage resharding', { from: this.shards.length, to: want, remote_name: this.name });
+    void this.reshard(want);
+  }
+
+  /**
+   * Drains the old shards completely before the new ones take samples, so a series whose
+   * shard changes never has a newer sample sent before an older one.
+   */
+  private async reshard(n: number): Promise<void> {
+    this.resharding = true;
+    try {
+      // No deadline here: a reshard must not drop samples; stop() still hard-stops these shards.
+      await this.flushShards(Infinity);
+      if (!this.stopped) this.setShards(n);
+    } finally {
+      this.resharding = false;
+    }
+    this.watcher.notify();
+  }
+}

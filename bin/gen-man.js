@@ -1,14 +1,20 @@
 #!/usr/bin/env node
 // Writes man/promts.1 and man/promts-<command>.1 from the commands' own help (summary,
-// description, flags, examples), so the man pages never drift from --help. Run by `npm run build`.
+// description, flags, examples), so the man pages never drift from --help, and oclif's
+// command manifest, so a command run imports only its own module. Run by `npm run build`.
 import { Config } from '@oclif/core';
-import { mkdirSync, writeFileSync, readdirSync, unlinkSync } from 'node:fs';
+import { mkdirSync, writeFileSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const manDir = join(root, 'man');
+const manifestPath = join(root, 'oclif.manifest.json');
+// A stale manifest would hide new commands: always rebuild it from the compiled commands.
+rmSync(manifestPath, { force: true });
 const config = await Config.load(root);
+const rootPlugin = [...config.plugins.values()].find((p) => p.isRoot);
+writeFileSync(manifestPath, JSON.stringify(rootPlugin.manifest, null, 1) + '\n');
 const esc = (s) => String(s ?? '').replace(/\\/g, '\\e').replace(/^([.'])/gm, '\\&$1').replace(/-/g, '\\-');
 const date = '2026';
 

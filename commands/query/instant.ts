@@ -1,6 +1,5 @@
 import { Args, Command, Flags } from '@oclif/core';
-import { renderError } from '../../src/cli/index.js';
-import { ParseError, PromClient, formatCaret, parseExpr, parseTimeArg, pickFormat, renderValue } from '../../src/promql/index.js';
+import { instantQueryText, queryErrorText } from '../../src/promql/index.js';
 
 export default class QueryInstant extends Command {
   static override summary = 'Run instant query.';
@@ -22,12 +21,9 @@ export default class QueryInstant extends Command {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(QueryInstant);
     try {
-      parseExpr(args.expr);
-      const time = flags.time !== undefined ? parseTimeArg(flags.time) : Date.now();
-      const { data } = await new PromClient(args.server).instant(args.expr, time);
-      this.log(renderValue(data, pickFormat(flags.format, process.stdout.isTTY === true)));
+      this.log(await instantQueryText(args.server, args.expr, flags.time, flags.format, process.stdout.isTTY === true));
     } catch (e) {
-      process.stderr.write((e instanceof ParseError ? formatCaret(args.expr, e) : renderError(e)) + '\n');
+      process.stderr.write(queryErrorText(args.expr, e) + '\n');
       this.exit(1);
     }
   }

@@ -5,4 +5,4 @@ export { Engine, type EngineOptions, type QueryResult, type Value, type RangeSer
 export { parseSeriesDesc, parseMetric, type SeriesDesc, type SequenceValue } from './series.js';
 export { formatSampleValue } from './format.js';
 export { PromClient, ClientError, parseTimeArg, resolveStep, formatValuePromQL, valueRows, metricString, labelSetString, type ApiData, type ApiMetric } from './client/index.js';
-export { pickFormat, renderValue, renderSeries, renderLabelValues, type OutputFormat } from './client/render.js';
+export { pickFormat, renderValue, renderSeries, renderLabelValues, instantQueryText, queryErrorText, type OutputFormat } from './client/render.js';

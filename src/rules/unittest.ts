@@ -325,7 +325,10 @@ function parseUnitTestFile(content: string): UnitTestFile {
             expSamples: seqOf(pf.get('exp_samples')).map((s) => {
               const sf = fieldsOf(s, ['labels', 'value'], 'main.sample', unknown);
               const v = sf.get('value');
-              return { labels: str(sf.get('labels')), value: v && isScalar(v) ? goFloat(v) : 0 };
+              if (v && isScalar(v) && v.value !== null && typeof v.value !== 'number') {
+                unknown.push(`line ${v.range ? lineOf(v.range[0]) : 0}: cannot unmarshal !!str \`${str(v)}\` into float64`);
+              }
+              return { labels: str(sf.get('labels')), value: v && isScalar(v) && typeof v.value === 'number' ? v.value : 0 };
             }),
           };
         }),
@@ -367,13 +370,6 @@ function str(n: YamlNode | undefined): string {
   return typeof n.value === 'string' ? n.value : ((n as { source?: string }).source ?? String(n.value));
 }
 
-function goFloat(n: YamlNode): number {
-  const s = str(n).trim().toLowerCase();
-  if (s === '.inf' || s === '+.inf' || s === 'inf' || s === '+inf') return Infinity;
-  if (s === '-.inf' || s === '-inf') return -Infinity;
-  if (s === '.nan' || s === 'nan') return NaN;
-  return Number(s);
-}
 
 function strList(n: YamlNode | undefined): string[] {
   return seqOf(n).map(str);

@@ -1,7 +1,7 @@
 import { cwd } from 'node:process';
-import { Labels, formatDuration } from '../model/index.js';
+import { Labels, PromtsError, formatDuration } from '../model/index.js';
 import { renderConfigYaml } from '../config/index.js';
-import { parseExpr } from '../promql/index.js';
+import { parseExpr, prettyExpr } from '../promql/index.js';
 import type { WebDeps } from '../web/index.js';
 import type { Running } from './run.js';
 import { PROMTS_VERSION } from './version.js';
@@ -62,6 +62,18 @@ export function buildWebDeps(r: Running, lifecycle: { reload: () => Promise<void
     quit: lifecycle.quit,
     metrics: async () => ({ contentType: r.metrics.registry.contentType, body: await r.metrics.registry.metrics() }),
     parseExpr,
+    formatQuery: (q) => prettyExpr(parseExpr(q)),
+    admin: {
+      deleteSeries: async (mint, maxt, sets) => {
+        for (const ms of sets) r.db?.delete(mint, maxt, ms);
+      },
+      cleanTombstones: async () => {
+        throw new PromtsError('not_supported', 'clean_tombstones is not supported by promts yet: deleted samples stay hidden by their tombstones until the blocks holding them pass retention');
+      },
+      snapshot: async () => {
+        throw new PromtsError('not_supported', 'snapshots are not supported by promts yet', 'copy the block directories of a stopped server instead');
+      },
+    },
     logger: r.logger,
   };
 }

@@ -17,6 +17,11 @@ export class SafeHtml {
 
 class ExecError extends Error {}
 
+/** Unwinds to the enclosing {{range}} for {{break}} / {{continue}}. */
+class LoopControl {
+  constructor(readonly kind: 'break' | 'continue') {}
+}
+
 interface Scope {
   vars: { name: string; value: unknown }[];
 }
@@ -176,13 +181,24 @@ export async function execute(tmpls: Templates, name: string, data: unknown, fun
             for (const [k, item] of items) {
               if (decl.length === 1) scope.vars.push({ name: decl[0]!, value: item });
               if (decl.length === 2) scope.vars.push({ name: decl[0]!, value: k }, { name: decl[1]!, value: item });
-              await walk(n.list, item, scope);
+              try {
+                await walk(n.list, item, scope);
+              } catch (e) {
+                if (!(e instanceof LoopControl)) throw e;
+                if (e.kind === 'break') {
+                  scope.vars.length = inner;
+                  break;
+                }
+              }
               scope.vars.length = inner;
             }
           }
           scope.vars.length = inner;
           break;
         }
+        case 'break':
+        case 'continue':
+          throw new LoopControl(n.kind);
         case 'template': {
           const t = tmpls.trees.get(n.name);
           if (!t) fail(n.pos, `template ${n.name}`, `template ${JSON.stringify(n.name)} not defined`);

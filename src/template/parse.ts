@@ -8,7 +8,8 @@ export type Node =
   | { kind: 'text'; text: string }
   | { kind: 'action'; pos: Pos; pipe: Pipe }
   | { kind: 'if' | 'range' | 'with'; pos: Pos; pipe: Pipe; list: Node[]; elseList: Node[] | null }
-  | { kind: 'template'; pos: Pos; name: string; pipe: Pipe | null };
+  | { kind: 'template'; pos: Pos; name: string; pipe: Pipe | null }
+  | { kind: 'break' | 'continue' };
 
 export interface Pos {
   line: number;
@@ -192,6 +193,8 @@ export function parseTemplate(name: string, text: string, funcs: ReadonlySet<str
   let p = 0;
   const trees = new Map<string, Node[]>();
   const vars: string[][] = [['$']];
+  // {{break}} / {{continue}} (Go 1.18+) are only valid inside {{range}}.
+  let rangeDepth = 0;
   const err = (msg: string, tok: Tok = toks[p]!): never => {
     throw new TemplateError('template_parse', `template: ${name}:${tok.line}: ${msg}`);
   };
@@ -245,7 +248,9 @@ export function parseTemplate(name: string, text: string, funcs: ReadonlySet<str
   const parseControl = (kind: 'if' | 'range' | 'with', kw: Tok): Node => {
     vars.push([]);
     const pipe = parsePipe(kind, true);
+    if (kind === 'range') rangeDepth++;
     const body = parseList(false);
+    if (kind === 'range') rangeDepth--;
     let elseList: Node[] | null = null;
     if (body.end === 'else') {
       // {{else if ...}} / {{else with ...}} nests a control node that shares our {{end}}.
@@ -303,7 +308,10 @@ export function parseTemplate(name: string, text: string, funcs: ReadonlySet<str
         }
         case 'break':
         case 'continue':
-          err(`{{${kw.v}}} outside {{range}}`, kw);
+          if (rangeDepth === 0) err(`{{${kw.v}}} outside {{range}}`, kw);
+          next();
+          expect('close', kw.v);
+          return { kind: kw.v };
       }
     }
     return { kind: 'action', pos: pos(kw), pipe: parsePipe('command', false) };

@@ -88,6 +88,8 @@ const cases: Case[] = [
   { text: '{{ with "" }}x{{ else }}empty{{ end }}|{{ with "v" }}{{ . }}{{ end }}', out: 'empty|v' },
   { text: '{{ range $i, $v := . }}{{ $i }}={{ $v }};{{ end }}', data: ['a', 'b'], out: '0=a;1=b;' },
   { text: '{{ range . }}x{{ else }}none{{ end }}', data: [], out: 'none' },
+  { text: '{{ range . }}{{ if eq . "b" }}{{ continue }}{{ end }}{{ if eq . "d" }}{{ break }}{{ end }}{{ . }}{{ end }}', data: ['a', 'b', 'c', 'd', 'e'], out: 'ac' },
+  { text: '{{ break }}', err: 'error parsing template test: template: test:1: {{break}} outside {{range}}' },
   { text: '{{ $x := 1 }}{{ if true }}{{ $x = 2 }}{{ end }}{{ $x }}', out: '2' },
   { text: '{{ and 1 0 }} {{ or 0 "" "z" }} {{ not true }} {{ len "abc" }} {{ index . 1 }}', data: ['p', 'q'], out: '0 z false 3 q' },
   { text: '{{ printf "%s=%d %.3f %v %q %5.1f|%-4s|" "a" 7 3.14159 1e6 "x" 2.25 "ab" }}', out: 'a=7 3.142 1e+06 "x"   2.2|ab  |' },

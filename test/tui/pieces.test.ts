@@ -14,6 +14,7 @@ import { complete, completionContext, PROMQL_FUNCTIONS } from '../../src/tui/com
 import { caretLines, parseQueryError } from '../../src/tui/caret.js';
 import { ApiClient, fetchFor, httpSettingsFrom, loadHttpConfigFile, parseAnswer, HttpConfigError } from '../../src/tui/api/index.js';
 import { formatAge, formatSeconds, formatValue, unitOf } from '../../src/tui/format.js';
+import { colorWanted } from '../../src/tui/theme.js';
 import { debianBinary, tempDir } from '../helpers/index.js';
 import { fixture } from './helpers.js';
 
@@ -221,4 +222,11 @@ test('--http.config.file: tls_config ca_file makes a server signed by that CA tr
   } finally {
     d.cleanup();
   }
+});
+
+test('NO_COLOR (set and non-empty) and TERM=dumb turn colour off', () => {
+  assert.equal(colorWanted({ TERM: 'xterm-256color' }), true);
+  assert.equal(colorWanted({ TERM: 'xterm-256color', NO_COLOR: '1' }), false);
+  assert.equal(colorWanted({ TERM: 'xterm-256color', NO_COLOR: '' }), true, 'no-color.org: an empty NO_COLOR does not count');
+  assert.equal(colorWanted({ TERM: 'dumb' }), false);
 });

@@ -1,6 +1,9 @@
 // Output for `promts query ...`: promtool's text (promql), the API's JSON, or a table on a TTY.
 import Table from 'cli-table3';
-import { formatValuePromQL, labelSetString, valueRows, type ApiData, type ApiMetric } from './index.js';
+import { PromClient, formatValuePromQL, labelSetString, parseTimeArg, valueRows, type ApiData, type ApiMetric } from './index.js';
+import { parseExpr } from '../parser/index.js';
+import { ParseError, formatCaret } from '../errors.js';
+import { renderError } from '../../cli/index.js';
 
 export type OutputFormat = 'promql' | 'json' | 'table';
 
@@ -32,4 +35,21 @@ export function renderLabelValues(v: string[], f: OutputFormat): string {
   if (f === 'json') return JSON.stringify(v);
   if (f === 'promql') return v.join('\n');
   return table(['value'], v.map((x) => [x]));
+}
+
+/**
+ * What `promts query instant` and its short form `promts query EXPR` print: the expression is
+ * parsed locally first (a bad query gets the caret error without a round trip), then evaluated
+ * on the server at `time` (default now).
+ */
+export async function instantQueryText(server: string, expr: string, time: string | undefined, format: string | undefined, isTTY: boolean): Promise<string> {
+  parseExpr(expr);
+  const t = time !== undefined ? parseTimeArg(time) : Date.now();
+  const { data } = await new PromClient(server).instant(expr, t);
+  return renderValue(data, pickFormat(format, isTTY));
+}
+
+/** The error text for a failed query command: the caret picture for parse errors. */
+export function queryErrorText(expr: string, e: unknown): string {
+  return e instanceof ParseError ? formatCaret(expr, e) : renderError(e);
 }

@@ -8,7 +8,7 @@
 //   await rw.close();                       // on shutdown, BEFORE db.close()
 //   POST /api/v1/write -> writeHandler(db)  (only with --web.enable-remote-write-receiver)
 //   POST /api/v1/read  -> readHandler(db, { externalLabels, sampleLimit })
-//   queryables from remote_read: remoteReadQueryables(config.remote_read, externalLabels)
+//   remote_read: remoteReaders(config.remote_read, externalLabels, () => db lowest time) -> await r.select(...)
 export { WriteStorage, type WriteStorageOptions } from './write-storage.js';
 export { QueueManager, queueName, type QueueOptions } from './queue.js';
 export { QueueMetrics, renderQueueMetrics, type QueueMetricsSnapshot } from './metrics.js';
@@ -33,3 +33,6 @@ export {
 } from './messages.js';
 export { ProtoWriter } from './proto.js';
 export { WalWatcher, type WatcherSink } from './watcher.js';
+export { handleRemoteWrite, remoteWriteHandler, type HandlerResult } from './write-handler.js';
+export { handleRemoteRead, remoteReadHandler, toMatchers, type ReadHandlerOptions } from './read-handler.js';
+export { RemoteReader, remoteReaders } from './read-client.js';

@@ -82,8 +82,6 @@ export function useQuery(o: UseQueryOptions): QueryState & { readonly history: r
   const histPos = useRef(0);
   const draft = useRef('');
   const inflight = useRef<AbortController | undefined>(undefined);
-  const stateRef = useRef(state);
-  stateRef.current = state;
   // Keys can arrive faster than React renders (a paste, or tmux sending "up" and Enter in one
   // write), so the line and the mode are tracked in refs updated per key, not per render.
   const lineRef = useRef(state.line);
@@ -104,13 +102,16 @@ export function useQuery(o: UseQueryOptions): QueryState & { readonly history: r
   }, [onCapture, o.active, state.editing]);
   useLayoutEffect(() => () => onCapture(false), [onCapture]);
 
-  // Names for completion, fetched once per visit of the view.
+  // Names for completion, fetched each time the view is shown (the view stays mounted, and
+  // the server may have been down, or have new metrics, since the last time).
   useEffect(() => {
+    if (!o.active) return;
     const ctrl = new AbortController();
     void api.labelValues('__name__', ctrl.signal).then((r) => r.ok && (names.current.metrics = r.data));
     void api.labelNames(ctrl.signal).then((r) => r.ok && (names.current.labels = r.data));
+    names.current.values.clear();
     return () => ctrl.abort();
-  }, [api]);
+  }, [api, o.active]);
 
   const run = useCallback(
     async (query: string, mode: QueryMode, rangeS: number, background = false) => {

@@ -1,16 +1,6 @@
 import { Args, Command, Flags } from '@oclif/core';
 import { existingFilesError, runCheckConfig } from '../../src/config/index.js';
-import { parseExpr } from '../../src/promql/index.js';
-
-/** Rule expressions are validated with the PromQL parser; its errors read like Prometheus's. */
-function checkExpr(expr: string): string | undefined {
-  try {
-    parseExpr(expr);
-    return undefined;
-  } catch (e) {
-    return e instanceof Error ? e.message : String(e);
-  }
-}
+import { checkRuleFileForConfig } from '../../src/rules/index.js';
 
 export default class CheckConfig extends Command {
   static override summary = 'Check if the config files are valid or not.';
@@ -50,7 +40,7 @@ export default class CheckConfig extends Command {
     }
     const code = runCheckConfig(
       files,
-      { syntaxOnly: flags['syntax-only'], agent: flags.agent, lint: flags.lint, lintFatal: flags['lint-fatal'], checkExpr },
+      { syntaxOnly: flags['syntax-only'], agent: flags.agent, lint: flags.lint, lintFatal: flags['lint-fatal'], checkRuleFile: checkRuleFileForConfig },
       { stdout: (l) => this.log(l), stderr: (l) => process.stderr.write(l + '\n') },
     );
     if (code !== 0) this.exit(code);

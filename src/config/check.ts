@@ -7,15 +7,16 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { formatDuration, parseDuration } from '../model/index.js';
-import type { AlertmanagerConfig, Config, ScrapeConfig, StaticConfig, TLSConfig } from './types.js';
+import type { AlertmanagerConfig, Config, RelabelConfig, ScrapeConfig, StaticConfig, TLSConfig } from './types.js';
 import { ConfigError, goQuote } from './errors.js';
 import { loadConfigFile, ruleFilePosition } from './load.js';
 import { positionOf } from './positions.js';
 import type { FilePosition } from '../model/index.js';
 import { globFiles } from './glob.js';
 import { Decoder } from './yaml.js';
-import { isLegacyLabelName, processRelabel } from './relabel.js';
-import { checkRuleFile } from './rulecheck.js';
+import { isLegacyLabelName } from './relabel.js';
+import { relabel } from '../relabel/index.js';
+import { Labels } from '../model/index.js';
 
 export type LintMode = 'all' | 'duplicate-rules' | 'none';
 
@@ -25,8 +26,11 @@ export interface CheckConfigOptions {
   /** Comma-separated promtool lint settings; default "duplicate-rules". */
   lint?: string;
   lintFatal?: boolean;
-  /** PromQL validator for rule expressions, when the PromQL parser is available. */
-  checkExpr?: (expr: string) => string | undefined;
+  /**
+   * Checks one rule file the config references (src/rules's checkRuleFileForConfig; config
+   * cannot import rules, which imports config). Returns the rule count, errors and a lint note.
+   */
+  checkRuleFile: (file: string, opts: { lintDuplicates: boolean }) => { rules: number; errors: string[]; lint?: string };
 }
 
 export interface CheckOutput {
@@ -60,7 +64,7 @@ export function runCheckConfig(files: readonly string[], opts: CheckConfigOption
     out.stdout('');
     for (const rf of ruleFiles) {
       out.stdout(`Checking ${rf}`);
-      const res = checkRuleFile(rf, { lintDuplicates, checkExpr: opts.checkExpr });
+      const res = opts.checkRuleFile(rf, { lintDuplicates });
       if (res.errors.length > 0 || res.lint) {
         out.stderr('  FAILED:');
         for (const e of res.errors) out.stderr(`     ${e}`);
@@ -375,4 +379,10 @@ export function existingFilesError(files: readonly string[], app = 'promts'): st
     }
   }
   return undefined;
+}
+
+/** Relabels a plain label map with the scrape pipeline's relabeling; undefined when dropped. */
+function processRelabel(labels: Map<string, string>, rules: readonly RelabelConfig[]): Map<string, string> | undefined {
+  const out = relabel(Labels.fromMap(labels), rules);
+  return out ? new Map(Object.entries(out.toObject())) : undefined;
 }

@@ -4,7 +4,6 @@ export * from './types.js';
 export { ConfigError, goQuote, type ConfigErrorCode } from './errors.js';
 export { loadConfigFile, parseConfig, defaultConfig, setDirectory, joinDir, DEFAULT_GLOBAL, defaultQueueConfig, defaultMetadataConfig, type LoadOptions } from './load.js';
 export { runCheckConfig, existingFilesError, checkConfig, checkSDFile, explain, SUCCESS_EXIT, FAILURE_EXIT, LINT_EXIT, type CheckConfigOptions, type CheckOutput } from './check.js';
-export { checkRuleFile, type RuleCheckOptions, type RuleCheckResult } from './rulecheck.js';
 export { DEFAULT_RELABEL, compileAnchored } from './relabel.js';
 export { defaultHTTPClientConfig, defaultTLSConfig } from './http.js';
 export { parseGoURL } from './url.js';

@@ -4,7 +4,6 @@
  * Checks run while decoding, as relabel.Config.UnmarshalYAML does, so the first bad rule in
  * the file is the one reported.
  */
-import { createHash } from 'node:crypto';
 import { RE2JS } from 're2js';
 import { RELABEL_ACTIONS, type RelabelAction, type RelabelConfig } from './types.js';
 import type { Decoder, YNode } from './yaml.js';
@@ -122,83 +121,4 @@ export function decodeRelabelList(d: Decoder, n: YNode): { rules: RelabelConfig[
   });
   for (const r of list ?? []) if (r) rules.push(r);
   return { rules, nullAt, present: list !== undefined };
-}
-
-// ---------------------------------------------------------------------------------------
-// A minimal relabel processor, used only by promtool-style target checks (check config).
-// The scrape pipeline has its own, faster implementation in src/relabel.
-// ---------------------------------------------------------------------------------------
-
-/** Applies rules to a plain label map; returns undefined when the target is dropped. */
-export function processRelabel(labels: Map<string, string>, rules: readonly RelabelConfig[]): Map<string, string> | undefined {
-  const lb = new Map(labels);
-  for (const cfg of rules) {
-    const values = cfg.source_labels.map((n) => lb.get(n) ?? '');
-    const val = values.join(cfg.separator);
-    const re = RE2JS.compile('^(?:' + cfg.regex + ')$');
-    switch (cfg.action) {
-      case 'drop':
-        if (re.matches(val)) return undefined;
-        break;
-      case 'keep':
-        if (!re.matches(val)) return undefined;
-        break;
-      case 'dropequal':
-        if ((lb.get(cfg.target_label) ?? '') === val) return undefined;
-        break;
-      case 'keepequal':
-        if ((lb.get(cfg.target_label) ?? '') !== val) return undefined;
-        break;
-      case 'replace': {
-        const m = re.matcher(val);
-        if (!m.matches()) break;
-        const groups: string[] = [];
-        for (let i = 0; i <= m.groupCount(); i++) groups.push(m.group(i) ?? '');
-        const target = expand(cfg.target_label, groups);
-        if (!LABEL_NAME_RE.test(target)) break;
-        const res = expand(cfg.replacement, groups);
-        if (res === '') lb.delete(target);
-        else lb.set(target, res);
-        break;
-      }
-      case 'lowercase':
-        lb.set(cfg.target_label, val.toLowerCase());
-        break;
-      case 'uppercase':
-        lb.set(cfg.target_label, val.toUpperCase());
-        break;
-      case 'hashmod': {
-        const h = createHash('md5').update(val).digest();
-        const mod = Number(h.readBigUInt64BE(8) % BigInt(cfg.modulus));
-        lb.set(cfg.target_label, String(mod));
-        break;
-      }
-      case 'labelmap':
-        for (const [k, v] of [...lb]) {
-          const m = re.matcher(k);
-          if (!m.matches()) continue;
-          const groups: string[] = [];
-          for (let i = 0; i <= m.groupCount(); i++) groups.push(m.group(i) ?? '');
-          lb.set(expand(cfg.replacement, groups), v);
-        }
-        break;
-      case 'labeldrop':
-        for (const k of [...lb.keys()]) if (re.matches(k)) lb.delete(k);
-        break;
-      case 'labelkeep':
-        for (const k of [...lb.keys()]) if (!re.matches(k)) lb.delete(k);
-        break;
-    }
-  }
-  return lb;
-}
-
-/** Go's Regexp.Expand for $1, ${1}, $name (named groups are not needed by target checks). */
-function expand(tpl: string, groups: string[]): string {
-  return tpl.replace(/\$(?:\{(\w+)\}|(\w+)|\$)/g, (all, braced: string | undefined, bare: string | undefined) => {
-    if (all === '$$') return '$';
-    const name = braced ?? bare ?? '';
-    if (/^[0-9]+$/.test(name)) return groups[Number(name)] ?? '';
-    return '';
-  });
 }

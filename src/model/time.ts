@@ -45,13 +45,17 @@ export function parseDuration(s: string): DurationMs {
   return ms as DurationMs;
 }
 
-/** Formats like Prometheus's model.Duration.String(): "1h30m", "5m", "0s". */
+/**
+ * Formats like Prometheus's model.Duration.String(): "1h30m", "5m", "0s". Years and weeks are
+ * used only when they divide the duration exactly ("15d", not "2w1d"; "90d", not "12w6d").
+ */
 export function formatDuration(ms: number): string {
   if (ms === 0) return '0s';
   let rest = ms;
   let out = ms < 0 ? '-' : '';
   if (rest < 0) rest = -rest;
   for (const [u, size] of UNITS) {
+    if ((u === 'y' || u === 'w') && rest % size !== 0) continue;
     const n = Math.floor(rest / size);
     if (n > 0) {
       out += n + u;

@@ -183,8 +183,8 @@ export class Notifier {
 
   /** Posts to every Alertmanager; true if at least one accepted the batch (sendAll). */
   private async sendAll(batch: NotifierAlert[]): Promise<boolean> {
+    // With no Alertmanager at all nothing accepted the batch: Prometheus counts it as dropped too.
     const sets = [...this.sets.values()].filter((s) => s.active.length > 0);
-    if (sets.length === 0) return true;
     let ok = 0;
     await Promise.all(
       sets.flatMap((s) =>

@@ -17,6 +17,8 @@ export interface SelfMetrics {
   gaugeFn(name: string, help: string, fn: () => number): void;
   /** Registers a counter whose total is read at scrape time (the source keeps the count). */
   counterFn(name: string, help: string, fn: () => number): void;
+  /** A gauge or counter with one label, read at scrape time from a map label value → number. */
+  labelledFn(kind: 'gauge' | 'counter', name: string, help: string, label: string, fn: () => ReadonlyMap<string, number>): void;
   close(): void;
 }
 
@@ -68,10 +70,17 @@ export function createSelfMetrics(): SelfMetrics {
       new Gauge({ name, help, registers: [registry], collect() { this.set(fn()); } });
     },
     counterFn(name, help, fn) {
-      // prom-client counters only go up through inc(); a gauge-backed collector would be
-      // typed wrong, so keep a Counter and top it up to the source's total at scrape time.
-      let seen = 0;
-      new Counter({ name, help, registers: [registry], collect() { const v = fn(); if (v > seen) { this.inc(v - seen); seen = v; } } });
+      // The source keeps the running total; at scrape time the counter is set to it (reset +
+      // inc is prom-client's only way to set a counter).
+      new Counter({ name, help, registers: [registry], collect() { this.reset(); this.inc(fn()); } });
+    },
+    labelledFn(kind, name, help, label, fn) {
+      const labelNames = [label];
+      if (kind === 'gauge') {
+        new Gauge({ name, help, labelNames, registers: [registry], collect() { this.reset(); for (const [k, v] of fn()) this.set({ [label]: k }, v); } });
+      } else {
+        new Counter({ name, help, labelNames, registers: [registry], collect() { this.reset(); for (const [k, v] of fn()) this.inc({ [label]: k }, v); } });
+      }
     },
     close() {
       loop.disable();

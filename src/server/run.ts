@@ -12,6 +12,7 @@ import { createSelfMetrics, type SelfMetrics } from './metrics.js';
 import { buildWebDeps } from './deps.js';
 import { PROMTS_VERSION } from './version.js';
 import { registerStorageMetrics } from './storage-metrics.js';
+import { startAlerting, type Alerting } from './alerting.js';
 
 /** Where the running config came from: a file, or the embedded default. */
 export interface ConfigSource {
@@ -26,7 +27,8 @@ export function configSource(opts: ServerOptions): ConfigSource {
     return { path: undefined, load: () => parseConfig(DEFAULT_CONFIG_YAML.replaceAll('localhost:9090', selfTarget(opts)), '<embedded default config>') };
   }
   const path = resolve(opts.configFile);
-  return { path, load: () => loadConfigFile(path) };
+  const expandExternalLabels = opts.features.has('expand-external-labels');
+  return { path, load: () => loadConfigFile(path, { expandExternalLabels }) };
 }
 
 /** The address the embedded config scrapes: our own listen address, as a client reaches it. */
@@ -52,6 +54,7 @@ export interface Running {
   readonly engine: Engine;
   readonly discovery: DiscoveryManager;
   scrape: ScrapeManager | undefined;
+  alerting: Alerting | undefined;
   ready: boolean;
 }
 
@@ -85,6 +88,7 @@ export async function run(opts: ServerOptions): Promise<number> {
     engine: new Engine({ lookbackDelta: opts.query.lookbackDelta, timeout: opts.query.timeout, maxSamples: opts.query.maxSamples, logger: logger.with({ component: 'query engine' }) }),
     discovery: new DiscoveryManager({ logger: logger.with({ component: 'discovery manager scrape' }), userAgent: `promts/${PROMTS_VERSION}` }),
     scrape: undefined,
+    alerting: undefined,
     ready: false,
   };
   metrics.configReloadSuccess.set(1);
@@ -147,7 +151,14 @@ export async function run(opts: ServerOptions): Promise<number> {
   registerStorageMetrics(metrics, r.db);
   r.scrape = new ScrapeManager({ appendable: r.db, logger, userAgent: `promts/${PROMTS_VERSION}` });
   r.discovery.subscribe((groups) => r.scrape?.sync(groups));
-  await applyConfig(r, config);
+  r.alerting = startAlerting(opts, r.db, r.engine, logger, metrics);
+  try {
+    await applyConfig(r, config);
+  } catch (err) {
+    logger.error('Error loading rules', errFields(err));
+    await shutdown(r, web);
+    return 1;
+  }
   r.ready = true;
   logger.info('Server is ready to receive web requests.');
 
@@ -166,18 +177,25 @@ export async function run(opts: ServerOptions): Promise<number> {
   process.off('SIGTERM', onSignal);
   process.off('SIGINT', onSignal);
   process.off('SIGHUP', onHup);
-  r.ready = false;
-  // Order matters: stop scraping (writes staleness markers), then stop answering, then flush.
-  r.discovery.stop();
-  await r.scrape.stop();
-  await web.close();
-  await r.db.close();
-  metrics.close();
+  await shutdown(r, web);
   logger.info('See you next time!');
   return code;
 }
 
+/** Order matters: stop scraping (writes staleness markers) and rules, then stop answering, then flush. */
+async function shutdown(r: Running, web: WebServer): Promise<void> {
+  r.ready = false;
+  r.discovery.stop();
+  await r.scrape?.stop();
+  await r.alerting?.stop();
+  await web.close();
+  await r.db?.close();
+  r.metrics.close();
+}
+
 async function applyConfig(r: Running, cfg: Config): Promise<void> {
+  // Rules first: a bad rule file fails the reload before anything else changes.
+  await r.alerting?.apply(cfg);
   await r.scrape?.applyConfig(cfg.scrape_configs);
   const sd: Record<string, unknown> = {};
   for (const sc of cfg.scrape_configs) sd[sc.job_name] = sc;
@@ -193,13 +211,13 @@ export async function reload(r: Running): Promise<void> {
   let cfg: Config;
   try {
     cfg = r.source.load();
+    await applyConfig(r, cfg);
   } catch (err) {
     r.reloadSuccess = false;
     r.metrics.configReloadSuccess.set(0);
     r.logger.error('Error reloading config; the previous configuration stays in effect', errFields(err));
     throw err;
   }
-  await applyConfig(r, cfg);
   r.config = cfg;
   r.reloadSuccess = true;
   r.configLoadedAt = new Date();

@@ -3,6 +3,7 @@
 // Execution is async because Prometheus's `query` function runs a PromQL query.
 import { TemplateError } from './errors.js';
 import { formatGoValue } from './gofmt.js';
+import { GoTime } from './gotime.js';
 import type { Node, Operand, Pipe, Templates } from './parse.js';
 
 export type TemplateFunc = (...args: unknown[]) => unknown;
@@ -16,6 +17,14 @@ export class SafeHtml {
 }
 
 class ExecError extends Error {}
+
+/** A method value (`.Format` of a time) waiting for its arguments. */
+class BoundMethod {
+  constructor(
+    readonly name: string,
+    readonly call: (...args: unknown[]) => unknown,
+  ) {}
+}
 
 /** Unwinds to the enclosing {{range}} for {{break}} / {{continue}}. */
 class LoopControl {
@@ -48,6 +57,11 @@ export async function execute(tmpls: Templates, name: string, data: unknown, fun
     // Go prints "<no value>" for a field of nil data (missingkey=zero only covers typed maps).
     if (recv === null || recv === undefined) return undefined;
     if (recv instanceof Map) return recv.has(f) ? recv.get(f) : '';
+    if (recv instanceof GoTime) {
+      const m = (recv as unknown as Record<string, unknown>)[f];
+      if (typeof m === 'function' && /^[A-Z]/.test(f)) return new BoundMethod(f, (...a) => (m as (...x: unknown[]) => unknown).apply(recv, a));
+      return fail(undefined, at, `can't evaluate field ${f} in type time.Time`);
+    }
     if (typeof recv === 'object') {
       const o = recv as Record<string, unknown>;
       if (Object.prototype.hasOwnProperty.call(o, f)) {
@@ -61,6 +75,11 @@ export async function execute(tmpls: Templates, name: string, data: unknown, fun
   };
 
   const evalOperand = async (op: Operand, dot: unknown, scope: Scope, final: unknown, hasFinal: boolean, args: Operand[]): Promise<unknown> => {
+    const v = await evalOperandValue(op, dot, scope, final, hasFinal, args);
+    return v instanceof BoundMethod ? callMethod(v, args, dot, scope, final, hasFinal) : v;
+  };
+
+  const evalOperandValue = async (op: Operand, dot: unknown, scope: Scope, final: unknown, hasFinal: boolean, args: Operand[]): Promise<unknown> => {
     switch (op.kind) {
       case 'field': {
         let v = dot;
@@ -115,6 +134,17 @@ export async function execute(tmpls: Templates, name: string, data: unknown, fun
     }
   };
 
+  const callMethod = async (m: BoundMethod, args: Operand[], dot: unknown, scope: Scope, final: unknown, hasFinal: boolean): Promise<unknown> => {
+    const vals: unknown[] = [];
+    for (const a of args) vals.push(await evalArg(a, dot, scope));
+    if (hasFinal) vals.push(final);
+    try {
+      return await m.call(...vals);
+    } catch (e) {
+      return fail(undefined, m.name, `error calling ${m.name}: ${(e as Error).message}`);
+    }
+  };
+
   const evalArg = async (a: Operand, dot: unknown, scope: Scope): Promise<unknown> => {
     if (a.kind === 'ident') return callFunc(a, [], dot, scope, undefined, false);
     return evalOperand(a, dot, scope, undefined, false, []);
@@ -125,13 +155,14 @@ export async function execute(tmpls: Templates, name: string, data: unknown, fun
     let hasFinal = false;
     for (const cmd of pipe.cmds) {
       const [head, ...rest] = cmd;
-      if (head!.kind !== 'ident' && rest.length > 0 && head!.kind !== 'field' && head!.kind !== 'var') {
-        fail(undefined, operandString(head!), `can't give argument to non-function ${operandString(head!)}`);
-      }
       if (head!.kind === 'ident') v = await callFunc(head!, rest, dot, scope, v, hasFinal);
       else {
-        if (hasFinal) fail(undefined, operandString(head!), `can't give argument to non-function ${operandString(head!)}`);
-        v = await evalOperand(head!, dot, scope, undefined, false, rest);
+        // Only a method (e.g. a time's .Format) takes arguments or a piped value.
+        const r = await evalOperandValue(head!, dot, scope, undefined, false, rest);
+        if (!(r instanceof BoundMethod) && (hasFinal || rest.length > 0)) {
+          fail(undefined, operandString(head!), `can't give argument to non-function ${operandString(head!)}`);
+        }
+        v = r instanceof BoundMethod ? await callMethod(r, rest, dot, scope, v, hasFinal) : r;
       }
       hasFinal = true;
     }

@@ -3,6 +3,7 @@
 import { parseDuration } from '../model/index.js';
 import { goType, SafeHtml, truth, type TemplateFunc } from './exec.js';
 import { formatG, formatGoTime, formatGoValue, sprintf } from './gofmt.js';
+import { GoTime } from './gotime.js';
 
 /** One element of a `query` result, as templates see it: {{ .Labels.job }} and {{ .Value }}. */
 export interface QuerySample {
@@ -286,7 +287,7 @@ export function prometheusFuncs(opts: PrometheusFuncOptions): Map<string, Templa
   m.set('toTime', (i) => {
     const v = toFloat(i);
     if (!Number.isFinite(v)) throw new Error(`cannot convert ${formatG(v, -1)} to Time`);
-    return timeFromSeconds(v).date;
+    return new GoTime(timeFromSeconds(v).date);
   });
   m.set('pathPrefix', () => opts.externalURL?.pathname.replace(/\/$/, '') ?? '');
   m.set('externalURL', () => (opts.externalURL ? opts.externalURL.toString().replace(/\/$/, '') : ''));

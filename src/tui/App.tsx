@@ -120,21 +120,21 @@ export function Dashboard({ api, refreshMs, now, stdout, color, initialView = 'O
   return (
     <ThemeContext.Provider value={{ color }}>
       <KeysContext.Provider value={router}>
-      <Box flexDirection="column" width={columns} height={rows - 1}>
-        <Header view={view} url={api.baseUrl} width={columns} />
-        <Box flexDirection="column" height={height} overflow="hidden" display={help ? 'none' : 'flex'}>
-          {Screen ? <Screen key={view} {...props(view)} /> : null}
-          <Box flexDirection="column" display={view === 'Query' ? 'flex' : 'none'}>
-            <QueryScreen {...props('Query')} />
+        <Box flexDirection="column" width={columns} height={rows - 1}>
+          <Header view={view} url={api.baseUrl} width={columns} />
+          <Box flexDirection="column" height={height} overflow="hidden" display={help ? 'none' : 'flex'}>
+            {Screen ? <Screen key={view} {...props(view)} /> : null}
+            <Box flexDirection="column" display={view === 'Query' ? 'flex' : 'none'}>
+              <QueryScreen {...props('Query')} />
+            </Box>
           </Box>
+          {help ? (
+            <Box flexDirection="column" height={height}>
+              <Help height={height} />
+            </Box>
+          ) : null}
+          <Footer connection={connection} nowMs={now()} refreshMs={refreshMs} capturing={capturing} />
         </Box>
-        {help ? (
-          <Box flexDirection="column" height={height}>
-            <Help height={height} />
-          </Box>
-        ) : null}
-        <Footer connection={connection} nowMs={now()} refreshMs={refreshMs} capturing={capturing} />
-      </Box>
       </KeysContext.Provider>
     </ThemeContext.Provider>
   );

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkConfig, ConfigError, DEFAULT_CONFIG_YAML, loadConfigFile, parseConfig } from '../../src/config/index.js';
 import { parseDuration } from '../../src/model/index.js';
+import { checkRuleFileForConfig } from '../../src/rules/index.js';
 import { conformanceDir, debianBinary, fixturesDir, runCli, runCommand, sharedDir, tempDir } from '../helpers/index.js';
 
 const docs = readFileSync(join(sharedDir, 'reference', 'prometheus-2.42', 'docs', 'configuration', 'configuration.md'), 'utf8');
@@ -188,7 +189,7 @@ describe('errors carry Prometheus wording, file:line:col and a hint', () => {
       process.chdir(broken);
       let err: ConfigError;
       try {
-        err = catchErr(() => checkConfig(name, {}, { stdout: () => {}, stderr: () => {} }));
+        err = catchErr(() => checkConfig(name, { checkRuleFile: checkRuleFileForConfig }, { stdout: () => {}, stderr: () => {} }));
       } finally {
         process.chdir(cwd);
       }

@@ -70,6 +70,8 @@ export function runCommand(cmd: string, args: string[], opts: { input?: string; 
       clearTimeout(timer);
       res({ code: code ?? (signal ? 128 : 1), stdout, stderr });
     });
+    // A program may exit before reading its input (tmux does): that is not the test's failure.
+    p.stdin.on('error', () => {});
     p.stdin.end(opts.input ?? '');
   });
 }

@@ -4,18 +4,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { conformanceDir } from '../helpers/index.js';
+import { join } from 'node:path';
+import { conformanceDir, repoRoot } from '../helpers/index.js';
 import { runScript, type EvalOutcome } from './script.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const dir = join(conformanceDir, 'promql');
 
 /** Lines `file:line  reason`; '#' comments. */
 function exceptions(): Map<string, string> {
   const m = new Map<string, string>();
-  for (const raw of readFileSync(join(here, 'conformance-exceptions.txt'), 'utf8').split('\n')) {
+  for (const raw of readFileSync(join(repoRoot, 'test', 'promql', 'conformance-exceptions.txt'), 'utf8').split('\n')) {
     const l = raw.trim();
     if (l === '' || l.startsWith('#')) continue;
     const [key, ...reason] = l.split(/\s+/);

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { checkRuleFiles } from '../../src/rules/index.js';
+import { checkRuleFiles, runRuleUnitTests } from '../../src/rules/index.js';
 import { debianBinary, tempDir } from '../helpers/index.js';
 
 const promtool = debianBinary('promtool');
@@ -75,4 +75,96 @@ test('check rules output is byte-identical to Debian promtool on tricky rule fil
     }
   }
   assert.deepEqual(diffs, []);
+});
+
+const UNIT_RULES = `groups:
+  - name: rec
+    rules:
+      - record: job:up:sum
+        expr: sum by (job) (up)
+  - name: alerts
+    rules:
+      - alert: Down
+        expr: job:up:sum == 0
+        for: 2m
+        labels:
+          severity: page
+          cluster: '{{ $externalLabels.cluster }}'
+        annotations:
+          summary: 'Job {{ $labels.job }} down, value {{ $value }} {{ $value | humanize }}'
+          link: '{{ $externalURL }}/alerts'
+      - alert: Broken
+        expr: up
+        annotations:
+          a: '{{ humanize "x" }}'
+`;
+
+const UNIT_TEST = `rule_files: [unit-rules.yml]
+evaluation_interval: 1m
+group_eval_order: [rec, alerts]
+tests:
+  - interval: 1m
+    name: t1
+    external_labels:
+      cluster: c1
+    external_url: http://ext:9090
+    input_series:
+      - series: 'up{job="a", instance="1"}'
+        values: '0x10'
+      - series: 'up{job="b", instance="2"}'
+        values: '1 1 1 0 0 0 0 0 0'
+    alert_rule_test:
+      - eval_time: 1m
+        alertname: Down
+        exp_alerts: []
+      - eval_time: 3m
+        alertname: Down
+        exp_alerts:
+          - exp_labels: {job: a, severity: page, cluster: c1}
+            exp_annotations: {summary: 'Job a down, value 0 0', link: 'http://ext:9090/alerts'}
+      - eval_time: 6m
+        alertname: Down
+        exp_alerts:
+          - exp_labels: {job: a, severity: page, cluster: c1}
+            exp_annotations: {summary: 'Job a down, value 0 0', link: 'http://ext:9090/alerts'}
+      - eval_time: 2m
+        alertname: Broken
+        exp_alerts:
+          - exp_labels: {job: b, instance: "2"}
+    promql_expr_test:
+      - expr: job:up:sum
+        eval_time: 4m
+        exp_samples:
+          - labels: 'job:up:sum{job="a"}'
+            value: 0
+          - labels: 'job:up:sum{job="b"}'
+            value: 1.5
+      - expr: 1/0
+        eval_time: 0m
+        exp_samples:
+          - value: .nan
+      - expr: nosuch{
+        eval_time: 0m
+      - expr: up
+        eval_time: 90s
+        exp_samples:
+          - labels: 'up{job="a"'
+            value: 1
+`;
+
+test('test rules output is byte-identical to Debian promtool on a failing unit test (templates, external labels/URL, eval order, sample diffs)', { skip: promtool ? false : 'Debian promtool is not installed', timeout: 30_000 }, async () => {
+  writeFileSync(join(dir.path, 'unit-rules.yml'), UNIT_RULES);
+  const variants = { 'unit.yml': UNIT_TEST, 'unit-nan-string.yml': UNIT_TEST.replace('value: .nan', 'value: NaN') };
+  for (const [name, text] of Object.entries(variants)) {
+    writeFileSync(join(dir.path, name), text);
+    const p = spawnSync(promtool!, ['test', 'rules', name], { cwd: dir.path, encoding: 'utf8', env: { ...process.env, LANG: 'C' } });
+    const cwd = process.cwd();
+    process.chdir(dir.path);
+    const r = await runRuleUnitTests([name]).finally(() => process.chdir(cwd));
+    const out = r.output.filter((o) => o.stream === 'stdout').map((o) => o.text).join('');
+    const err = r.output.filter((o) => o.stream === 'stderr').map((o) => o.text).join('');
+    assert.equal(r.exitCode, p.status, name);
+    assert.equal(out, p.stdout, name);
+    assert.equal(err, p.stderr, name);
+  }
 });

@@ -36,3 +36,4 @@ export { WalWatcher, type WatcherSink } from './watcher.js';
 export { handleRemoteWrite, remoteWriteHandler, type HandlerResult } from './write-handler.js';
 export { handleRemoteRead, remoteReadHandler, toMatchers, type ReadHandlerOptions } from './read-handler.js';
 export { RemoteReader, remoteReaders } from './read-client.js';
+export { registerRemoteWriteMetrics } from './prom-metrics.js';

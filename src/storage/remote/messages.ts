@@ -33,15 +33,20 @@ const METRIC_TYPES: readonly MetricType[] = ['unknown', 'counter', 'gauge', 'his
 export function encodeWriteRequest(w: ProtoWriter, labels: readonly Buffer[], ts: Float64Array, vs: Float64Array, n: number, metadata: readonly MetadataEntry[] = []): Buffer {
   w.reset();
   for (let i = 0; i < n; i++) {
-    const m = w.begin(1);
-    w.bytes(labels[i]!);
-    const s = w.begin(2);
+    // Sizes are known up front, so lengths are written directly instead of reserving and
+    // shifting (begin/end), which would move every label byte twice per sample.
+    const t = ts[i]!;
+    const sampleLen = 1 + 8 + 1 + varintLen(t);
+    const lb = labels[i]!;
+    w.tag(1, 2);
+    w.uvarint(lb.length + 1 + varintLen(sampleLen) + sampleLen);
+    w.bytes(lb);
+    w.tag(2, 2);
+    w.uvarint(sampleLen);
     w.tag(1, 1);
     w.double(vs[i]!);
     w.tag(2, 0);
-    w.int64(ts[i]!);
-    w.end(s);
-    w.end(m);
+    w.int64(t);
   }
   for (const md of metadata) {
     const m = w.begin(3);
@@ -53,6 +58,17 @@ export function encodeWriteRequest(w: ProtoWriter, labels: readonly Buffer[], ts
     w.end(m);
   }
   return w.finish();
+}
+
+/** Bytes of an int64 varint (10 for negatives, which Go writes as 64-bit two's complement). */
+function varintLen(v: number): number {
+  if (v < 0) return 10;
+  let n = 1;
+  while (v >= 0x80) {
+    v = Math.floor(v / 128);
+    n++;
+  }
+  return n;
 }
 
 /** Receives decoded WriteRequest contents without an object per sample. */

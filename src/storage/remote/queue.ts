@@ -64,6 +64,8 @@ export class QueueManager implements WatcherSink {
   private readonly watcher: WalWatcher;
   /** Encoded labels per WAL series ref; null when write_relabel_configs dropped the series. */
   private readonly series = new Map<number, Buffer | null>();
+  /** WAL segment each series record was last seen in, for seriesReset(). */
+  private readonly seriesSegment = new Map<number, number>();
   private shards: Shard[] = [];
   private readonly settings: ShardSettings;
   private resharding = false;
@@ -130,8 +132,11 @@ export class QueueManager implements WatcherSink {
    */
   async stop(): Promise<void> {
     if (this.stopped) return;
-    this.stopped = true;
     if (this.shardTimer) clearInterval(this.shardTimer);
+    // Take in what the WAL holds right now (e.g. staleness markers the scrape manager wrote
+    // while stopping), then stop reading. During a reshard append() refuses anyway.
+    if (!this.resharding) this.watcher.drain();
+    this.stopped = true;
     this.watcher.stop();
     await this.flushShards(this.o.flushDeadlineMs);
     await this.client.close();
@@ -139,7 +144,17 @@ export class QueueManager implements WatcherSink {
 
   // --- WatcherSink ---------------------------------------------------------------------
 
-  storeSeries(ref: number, lset: Labels): void {
+  seriesReset(segment: number): void {
+    for (const [ref, seg] of this.seriesSegment) {
+      if (seg < segment) {
+        this.seriesSegment.delete(ref);
+        this.series.delete(ref);
+      }
+    }
+  }
+
+  storeSeries(ref: number, lset: Labels, segment: number): void {
+    this.seriesSegment.set(ref, segment);
     let ls: Labels | null = lset;
     if (this.extNames.length > 0) {
       // External labels are added unless the series has the name already (series wins).

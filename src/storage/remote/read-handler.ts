@@ -11,7 +11,8 @@ import { decodeReadRequest, ReadResponseWriter, type ReadMatcher, type ReadReque
 import { readBody, send, type HandlerResult } from './write-handler.js';
 
 export interface ReadHandlerOptions {
-  readonly externalLabels?: Readonly<Record<string, string>>;
+  /** global.external_labels; a function so a config reload takes effect without a new handler. */
+  readonly externalLabels?: Readonly<Record<string, string>> | (() => Readonly<Record<string, string>>);
   /** --storage.remote.read-sample-limit (default 5e7); 0 = no limit. */
   readonly sampleLimit?: number;
   readonly logger: Logger;
@@ -35,7 +36,7 @@ export async function handleRemoteRead(q: Queryable, body: Buffer, o: ReadHandle
     // STREAMED_XOR_CHUNKS is not implemented; Prometheus's own client always accepts SAMPLES.
     return { status: 400, body: `server does not support any of the requested response types: ${JSON.stringify(types)}; supported: [SAMPLES]\n` };
   }
-  const ext = o.externalLabels ?? {};
+  const ext = (typeof o.externalLabels === 'function' ? o.externalLabels() : o.externalLabels) ?? {};
   const extNames = Object.keys(ext);
   const limit = o.sampleLimit ?? 5e7;
   const w = new ReadResponseWriter();

@@ -35,6 +35,8 @@ export class Shard {
   private readonly bVs: Float64Array;
   private readonly writer = new ProtoWriter();
   private sending = false;
+  /** Set by flush() while a send is running: keep sending partial batches until empty. */
+  private flushing = false;
   private timer: NodeJS.Timeout | null = null;
   private idleWaiters: (() => void)[] = [];
   private readonly abort = new AbortController();
@@ -88,7 +90,6 @@ export class Shard {
     else this.flushing = true;
     return p;
   }
-  private flushing = false;
 
   /** Cancels an in-flight request or backoff (hard shutdown after the flush deadline). */
   hardStop(): number {

@@ -11,8 +11,13 @@ import type { Logger } from '../../log/index.js';
 import { LiveSegmentReader } from './live-reader.js';
 
 export interface WatcherSink {
-  /** Labels for refs, from a series record. */
-  storeSeries(ref: number, labels: Labels): void;
+  /** Labels for refs, from a series record read in WAL segment `segment`. */
+  storeSeries(ref: number, labels: Labels, segment: number): void;
+  /**
+   * A checkpoint numbered `segment` appeared and was re-read: series last seen in an older
+   * segment are gone from the head and can be forgotten (Prometheus's SeriesReset).
+   */
+  seriesReset(segment: number): void;
   /**
    * Offers samples [from, batch.n) of a decoded samples record; returns how many it took
    * (fewer than offered means "full, offer the rest again later").
@@ -22,14 +27,21 @@ export interface WatcherSink {
 
 /** Poll period for new WAL data; Prometheus 2.42's watcher reads every 10ms. */
 const READ_PERIOD_MS = 10;
-/** Bytes of records processed per turn before yielding the event loop. */
+/** Records processed per turn before yielding the event loop. */
 const MAX_RECORDS_PER_TURN = 2000;
+/** How often to look for a newer segment while idle at the end of the current one. */
+const SEGMENT_CHECK_MS = 100;
+/** How often to look for a new checkpoint (to forget dead series); Prometheus uses 5s. */
+const CHECKPOINT_CHECK_MS = 5000;
 
 export class WalWatcher {
   private reader: LiveSegmentReader | null = null;
   private readonly batch = new SampleBatch();
-  /** A decoded samples record the sink has not fully taken yet. */
+  /** Index into `batch` of the first sample the sink has not taken yet; -1 when none. */
   private pendingFrom = -1;
+  private lastListAt = 0;
+  private lastCheckpointAt = 0;
+  private checkpointIndex = -1;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   /** Segment index being tailed, for the prometheus_wal_watcher_current_segment metric. */
@@ -47,8 +59,11 @@ export class WalWatcher {
 
   start(): void {
     const cp = lastCheckpoint(this.walDir);
-    if (cp) this.readCheckpoint(cp.dir);
-    const segs = existsSync(this.walDir) ? listSegments(this.walDir) : [];
+    if (cp) {
+      this.readCheckpoint(cp.dir, cp.index);
+      this.checkpointIndex = cp.index;
+    }
+    const segs = this.segments();
     const first = segs.find((s) => !cp || s.index > cp.index);
     if (first) this.open(first.index, first.path);
     this.schedule(0);
@@ -59,6 +74,21 @@ export class WalWatcher {
     if (this.timer && !this.stopped) {
       clearTimeout(this.timer);
       this.schedule(0);
+    }
+  }
+
+  /**
+   * Reads synchronously up to the current WAL end (or until the sink is full). Called on
+   * shutdown so records written just before it (the scrape manager's staleness markers) are
+   * queued before the final flush instead of waiting for the next poll.
+   */
+  drain(): void {
+    if (this.stopped) return;
+    this.lastListAt = 0;
+    try {
+      while (this.readSome());
+    } catch (e) {
+      this.logger.error('Error reading WAL segment', { segment: this.currentSegment, err: String(e) });
     }
   }
 
@@ -76,13 +106,23 @@ export class WalWatcher {
     this.timer.unref?.();
   }
 
-  private readCheckpoint(dir: string): void {
+  private segments(): { index: number; path: string }[] {
+    try {
+      return existsSync(this.walDir) ? listSegments(this.walDir) : [];
+    } catch (e) {
+      // A listing racing a truncation can see a gap; the next poll sees a consistent dir.
+      this.logger.debug('Error listing WAL segments', { err: String(e) });
+      return [];
+    }
+  }
+
+  private readCheckpoint(dir: string, index: number): void {
     for (const s of listSegments(dir)) {
       const r = new LiveSegmentReader(s.path, s.index);
       try {
         while (r.next()) {
           const rec = r.record();
-          if (recordType(rec) === RecordType.Series) for (const x of decodeSeries(rec)) this.sink.storeSeries(x.ref, x.labels);
+          if (recordType(rec) === RecordType.Series) for (const x of decodeSeries(rec)) this.sink.storeSeries(x.ref, x.labels, index);
         }
       } finally {
         r.close();
@@ -101,6 +141,7 @@ export class WalWatcher {
     if (this.stopped) return;
     let more = false;
     try {
+      this.checkCheckpoint();
       more = this.readSome();
     } catch (e) {
       // A damaged record: like Prometheus, log and move on to the next segment.
@@ -110,31 +151,49 @@ export class WalWatcher {
     this.schedule(more ? 0 : READ_PERIOD_MS);
   }
 
+  /**
+   * After the DB checkpoints, series that are not in the checkpoint are dead; re-reading it
+   * and resetting keeps the ref -> labels map from growing with series churn.
+   */
+  private checkCheckpoint(): void {
+    const now = performance.now();
+    if (now - this.lastCheckpointAt < CHECKPOINT_CHECK_MS) return;
+    this.lastCheckpointAt = now;
+    const cp = lastCheckpoint(this.walDir);
+    if (!cp || cp.index <= this.checkpointIndex) return;
+    this.readCheckpoint(cp.dir, cp.index);
+    this.checkpointIndex = cp.index;
+    this.sink.seriesReset(cp.index);
+  }
+
   /** Processes records; returns true when it stopped only to yield (more is ready). */
   private readSome(): boolean {
-    if (this.pendingFrom >= 0) {
-      if (!this.offer()) return false;
-    }
+    if (this.pendingFrom >= 0 && !this.offer()) return false;
     if (!this.reader) {
-      const segs = existsSync(this.walDir) ? listSegments(this.walDir) : [];
+      const segs = this.segments();
       if (segs.length === 0) return false;
       this.open(segs[0]!.index, segs[0]!.path);
     }
-    // List before reading to the end: a newer segment seen here means the current one was
-    // complete before we read its end, so moving on cannot skip records.
-    let newer = this.nextSegmentPath();
     for (let n = 0; n < MAX_RECORDS_PER_TURN; n++) {
       const r = this.reader!;
       if (!r.next()) {
+        // At the end of what is on disk. A newer segment listed now means the current one
+        // was complete before this listing, so after one more read to its end nothing can be
+        // skipped by moving on. Listing is throttled: it is a readdir plus a stat per segment.
+        const now = performance.now();
+        if (now - this.lastListAt < SEGMENT_CHECK_MS) return false;
+        this.lastListAt = now;
+        const newer = this.nextSegment();
         if (!newer) return false;
-        this.open(newer.index, newer.path);
-        newer = this.nextSegmentPath();
-        continue;
+        if (!r.next()) {
+          this.open(newer.index, newer.path);
+          continue;
+        }
       }
       const rec = r.record();
       const typ = recordType(rec);
       if (typ === RecordType.Series) {
-        for (const x of decodeSeries(rec)) this.sink.storeSeries(x.ref, x.labels);
+        for (const x of decodeSeries(rec)) this.sink.storeSeries(x.ref, x.labels, r.index);
       } else if (typ === RecordType.Samples) {
         this.recordsRead++;
         decodeSamples(rec, this.batch);
@@ -154,9 +213,11 @@ export class WalWatcher {
     let k = 0;
     for (let i = 0; i < b.n; i++) {
       if (b.ts[i]! > this.startTime) {
-        b.refs[k] = b.refs[i]!;
-        b.ts[k] = b.ts[i]!;
-        b.vs[k] = b.vs[i]!;
+        if (k !== i) {
+          b.refs[k] = b.refs[i]!;
+          b.ts[k] = b.ts[i]!;
+          b.vs[k] = b.vs[i]!;
+        }
         k++;
       }
     }
@@ -174,14 +235,12 @@ export class WalWatcher {
     return false;
   }
 
-  private nextSegmentPath(): { index: number; path: string } | null {
-    if (!existsSync(this.walDir)) return null;
-    const segs = listSegments(this.walDir);
-    return segs.find((s) => s.index > this.currentSegment) ?? null;
+  private nextSegment(): { index: number; path: string } | null {
+    return this.segments().find((s) => s.index > this.currentSegment) ?? null;
   }
 
   private skipToNextSegment(): void {
-    const nx = this.nextSegmentPath();
+    const nx = this.nextSegment();
     if (nx) this.open(nx.index, nx.path);
   }
 }

@@ -78,7 +78,8 @@ export function overviewLines(d: OverviewData, nowMs: number, width: number, the
   }
   if (d.ingestion) {
     const last = [...d.ingestion].reverse().find((v) => Number.isFinite(v));
-    const rate = last === undefined ? 'no data' : `${formatValue(last)} samples/s`;
+    // The rate needs a minute of the server's own samples: say so rather than show zero.
+    const rate = last === undefined ? 'no data yet (needs a minute of self-scrapes)' : `${formatValue(last)} samples/s`;
     const sparkWidth = Math.max(10, width - LABEL_WIDTH - rate.length - 3);
     lines.push(
       row(

@@ -25,3 +25,13 @@ test('label values are quoted like Go strconv.Quote', () => {
   assert.equal(quoteLabelValue('a"b\\c\nd\te'), '"a\\"b\\\\c\\nd\\te"');
   assert.equal(quoteLabelValue('Zürich'), '"Zürich"');
 });
+
+test('durations print like Prometheus: years and weeks only when exact', async () => {
+  const { formatDuration, parseDuration } = await import('../../src/model/index.js');
+  assert.equal(formatDuration(parseDuration('15d')), '15d');
+  assert.equal(formatDuration(parseDuration('14d')), '2w');
+  assert.equal(formatDuration(parseDuration('1h30m')), '1h30m');
+  assert.equal(formatDuration(parseDuration('365d')), '1y');
+  assert.equal(formatDuration(0), '0s');
+  assert.equal(formatDuration(1500), '1s500ms');
+});

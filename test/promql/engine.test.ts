@@ -108,18 +108,19 @@ describe('promql engine', () => {
       err instanceof QueryError && /^found duplicate series for the match group \{job="(api|db)"\} on the right hand-side of the operation: \[.*\];many-to-many matching not allowed: matching labels must be unique on one side$/.test(err.message));
   });
 
-  test('long evaluations yield to the event loop, so timers (and timeouts) can fire', async () => {
+  test('long evaluations yield to the event loop, so timers (and timeouts) can fire', async (t) => {
     const s = await store();
     let ticks = 0;
     const timer = setInterval(() => ticks++, 1);
     const c0 = process.cpuUsage();
-    await new Engine().rangeQuery(s, 'sum by (instance) (rate(req_total[5m])) / on(instance) group_left sum by (instance) (req_total)', 0, 3600_000, 1000);
+    await new Engine().rangeQuery(s, 'sum by (instance) (rate(req_total[5m])) / on(instance) group_left sum by (instance) (req_total)', 0, 3600_000, 250);
     const c = process.cpuUsage(c0);
     const cpuMs = (c.user + c.system) / 1000;
     clearInterval(timer);
     // The evaluator yields between nodes and every 256 series once ~20 ms have passed, so an
-    // evaluation that burns 300 ms of CPU must have let the timer run. CPU time, not wall time:
+    // evaluation that burns 150 ms of CPU must have let the timer run. CPU time, not wall time:
     // on a loaded machine a short evaluation can take long on the clock with no chance to yield.
-    if (cpuMs > 300) assert.ok(ticks > 0, `no timer ran during ${cpuMs.toFixed(0)} ms of evaluation CPU time`);
+    t.diagnostic(`evaluation used ${cpuMs.toFixed(0)} ms CPU, timer ran ${ticks} times`);
+    if (cpuMs > 150) assert.ok(ticks > 0, `no timer ran during ${cpuMs.toFixed(0)} ms of evaluation CPU time`);
   });
 });

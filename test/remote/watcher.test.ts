@@ -64,3 +64,49 @@ test('a queue starts at the WAL end, knows older series, and crosses segment cut
   const segs = readdirSync(`${d.path}/wal`).filter((n) => /^\d+$/.test(n));
   assert.ok(segs.length >= 3, `only ${segs.length} WAL segments`);
 });
+
+test('after a WAL checkpoint the queue forgets series that are gone from the head', { timeout: 30_000 }, async () => {
+  const store = new MemoryStorage();
+  const { server, port } = await listen(async (req, res) => {
+    const r = await handleRemoteWrite(store, await readBody(req), nopLogger);
+    res.writeHead(r.status);
+    res.end(r.body);
+  });
+  const d = tempDir('promts-watch-cp-');
+  const db = await openDB(d.path, { backgroundCompaction: false, workerThreads: false, walSegmentSize: 64 * 1024, walCompression: false }, nopLogger);
+  const rw = new WriteStorage({ dataDir: d.path, logger: nopLogger, flushDeadlineMs: 3000 });
+  cleanups.push(async () => {
+    await rw.close();
+    await db.close();
+    server.close();
+    d.cleanup();
+  });
+  await rw.applyConfig(parseConfig(`remote_write:\n  - url: http://127.0.0.1:${port}/api/v1/write\n    queue_config: {batch_send_deadline: 50ms}\n`));
+  const q = rw.queueList()[0]!;
+  const t0 = Date.now() + 10;
+  const dead = Array.from({ length: 200 }, (_, i) => Labels.fromObject({ __name__: 'cp_dead', i: String(i), pad: 'y'.repeat(60) }));
+  const live = Labels.fromObject({ __name__: 'cp_live' });
+  // Enough records for several segments, so the checkpoint covers the dead series' records.
+  for (let r = 0; r < 100; r++) {
+    const app = db.appender();
+    for (const l of dead) app.append(0, l, t0 + r, r);
+    app.append(0, live, t0 + r, r);
+    await app.commit();
+  }
+  const later = t0 + 3_600_000;
+  for (let r = 0; r < 5; r++) {
+    const app = db.appender();
+    app.append(0, live, later + r, 100 + r);
+    await app.commit();
+  }
+  await eventually(async () => q.metrics.samplesSent === 100 * 201 + 5, 15_000, 50);
+  assert.equal(q.knownSeries, 201);
+  await db.truncateHead(later);
+  // The watcher looks for new checkpoints every 5s, like Prometheus's.
+  await eventually(async () => q.knownSeries === 1, 12_000, 100);
+  const app = db.appender();
+  app.append(0, live, later + 10, 7);
+  await app.commit();
+  await eventually(async () => storedSamples(store, { __name__: 'cp_live' }).includes(`${later + 10}:7`), 5_000, 20);
+  assert.equal(q.metrics.samplesDropped, 0);
+});

@@ -108,6 +108,11 @@ export class QueueManager implements WatcherSink {
     this.watcher = new WalWatcher(o.walDir, this, o.logger.with({ component: 'remote', remote_name: this.name, url: c.url }), o.startTime ?? Date.now());
   }
 
+  /** Series whose labels the queue keeps (for tests and debugging; shrinks after checkpoints). */
+  get knownSeries(): number {
+    return this.series.size;
+  }
+
   get url(): string {
     return this.o.config.url;
   }

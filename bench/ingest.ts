@@ -10,10 +10,12 @@ import { printRows, procStats } from './lib.js';
 const [targets = 50, perTarget = 2000, seconds = 60] = process.argv.slice(2).map(Number);
 const interval = '5s';
 
+/** The server's own count of appended samples, read from its /metrics (summed over labels). */
 async function samplesAppended(port: number): Promise<number> {
-  const r = await fetch(`http://127.0.0.1:${port}/api/v1/query?query=prometheus_tsdb_head_samples_appended_total`);
-  const j = (await r.json()) as { data: { result: { value: [number, string] }[] } };
-  return j.data.result.reduce((a, s) => a + Number(s.value[1]), 0);
+  const body = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  let total = 0;
+  for (const m of body.matchAll(/^prometheus_tsdb_head_samples_appended_total(?:\{[^}]*\})? (\S+)$/gm)) total += Number(m[1]);
+  return total;
 }
 
 async function main(): Promise<void> {

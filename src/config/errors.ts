@@ -1,4 +1,4 @@
-import { PromtsError, formatPosition, type FilePosition } from '../model/index.js';
+import { PromtsError, formatPosition, goQuote as goQuoteString, type FilePosition } from '../model/index.js';
 
 /** Stable codes callers (and tests) switch on; the text is Prometheus's. */
 export type ConfigErrorCode =
@@ -36,32 +36,9 @@ export class ConfigError extends PromtsError {
   }
 }
 
-/**
- * Go's strconv.Quote, which Prometheus uses (via %q) in most messages: printable text stays,
- * control characters and invalid UTF-8 bytes are escaped.
- */
+/** Go's strconv.Quote of a string, or of raw bytes (invalid UTF-8 bytes become \\xNN). */
 export function goQuote(s: string, bytes?: Uint8Array): string {
-  if (bytes) return goQuoteBytes(bytes);
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    switch (ch) {
-      case '"': out += '\\"'; continue;
-      case '\\': out += '\\\\'; continue;
-      case '\n': out += '\\n'; continue;
-      case '\r': out += '\\r'; continue;
-      case '\t': out += '\\t'; continue;
-      case '\x07': out += '\\a'; continue;
-      case '\b': out += '\\b'; continue;
-      case '\f': out += '\\f'; continue;
-      case '\v': out += '\\v'; continue;
-    }
-    if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
-    else if (c >= 0xd800 && c <= 0xdfff) out += '\\ufffd';
-    else if ((c >= 0x80 && c < 0xa0) || c === 0xfeff) out += '\\u' + c.toString(16).padStart(4, '0');
-    else out += ch;
-  }
-  return out + '"';
+  return bytes ? goQuoteBytes(bytes) : goQuoteString(s);
 }
 
 function goQuoteBytes(b: Uint8Array): string {

@@ -1,5 +1,5 @@
 // model: the vocabulary every other area speaks. Imports nothing from src/ but itself.
-export { Labels, LabelsBuilder, METRIC_NAME, compareStrings, quoteLabelValue, isValidLabelName, isValidMetricName } from './labels.js';
+export { Labels, LabelsBuilder, METRIC_NAME, compareStrings, quoteLabelValue, goQuote, isValidLabelName, isValidMetricName } from './labels.js';
 export { Matcher, type MatchType } from './matcher.js';
 export { AnchoredRegex, RegexError } from './regex.js';
 export { parseDuration, formatDuration, DurationError, asUnixMs, asDurationMs, type UnixMs, type DurationMs } from './time.js';

@@ -200,29 +200,35 @@ export function compareStrings(a: string, b: string): number {
   return ca < cb ? -1 : 1;
 }
 
-/** Quotes a string the way Go's strconv.Quote does, which is how Prometheus prints label values. */
-export function quoteLabelValue(v: string): string {
+/**
+ * Go's strconv.Quote, which Prometheus uses for label values and (via %q) in most messages:
+ * printable text stays, control characters, C1 controls, BOMs and lone surrogates are escaped.
+ */
+export function goQuote(s: string): string {
   let out = '"';
-  for (const ch of v) {
+  for (const ch of s) {
     const c = ch.codePointAt(0)!;
     switch (ch) {
-      case '"': out += '\\"'; break;
-      case '\\': out += '\\\\'; break;
-      case '\n': out += '\\n'; break;
-      case '\r': out += '\\r'; break;
-      case '\t': out += '\\t'; break;
-      case '\x07': out += '\\a'; break;
-      case '\b': out += '\\b'; break;
-      case '\f': out += '\\f'; break;
-      case '\v': out += '\\v'; break;
-      default:
-        if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
-        else if (c === 0xfffd && ch !== '\ufffd') out += '\\ufffd';
-        else out += ch;
+      case '"': out += '\\"'; continue;
+      case '\\': out += '\\\\'; continue;
+      case '\n': out += '\\n'; continue;
+      case '\r': out += '\\r'; continue;
+      case '\t': out += '\\t'; continue;
+      case '\x07': out += '\\a'; continue;
+      case '\b': out += '\\b'; continue;
+      case '\f': out += '\\f'; continue;
+      case '\v': out += '\\v'; continue;
     }
+    if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
+    else if (c >= 0xd800 && c <= 0xdfff) out += '\\ufffd';
+    else if ((c >= 0x80 && c < 0xa0) || c === 0xfeff) out += '\\u' + c.toString(16).padStart(4, '0');
+    else out += ch;
   }
   return out + '"';
 }
+
+/** Label values print as Go-quoted strings. */
+export const quoteLabelValue = goQuote;
 
 const LABEL_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const METRIC_NAME_RE = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;

@@ -3,6 +3,7 @@ import { Labels, PromtsError, formatDuration } from '../model/index.js';
 import { renderConfigYaml } from '../config/index.js';
 import { parseExpr, prettyExpr } from '../promql/index.js';
 import type { WebDeps } from '../web/index.js';
+import { remoteReadHandler, remoteWriteHandler } from '../storage/remote/index.js';
 import type { Running } from './run.js';
 import { PROMTS_VERSION } from './version.js';
 import { targetsInfo, targetMetadata } from './targets.js';
@@ -61,6 +62,11 @@ export function buildWebDeps(r: Running, lifecycle: { reload: () => Promise<void
     reload: lifecycle.reload,
     quit: lifecycle.quit,
     metrics: async () => ({ contentType: r.metrics.registry.contentType, body: await r.metrics.registry.metrics() }),
+    remoteRead: remoteReadHandler(
+      { querier: (a, b) => r.db!.querier(a, b) },
+      { logger: r.logger, externalLabels: () => r.config.global.external_labels, sampleLimit: Number(r.opts.raw['storage.remote.read-sample-limit']) },
+    ),
+    remoteWrite: r.opts.enableRemoteWriteReceiver ? remoteWriteHandler({ appender: () => r.db!.appender() }, r.logger) : undefined,
     parseExpr,
     formatQuery: (q) => prettyExpr(parseExpr(q)),
     admin: {

@@ -13,6 +13,7 @@ import { buildWebDeps } from './deps.js';
 import { PROMTS_VERSION } from './version.js';
 import { registerStorageMetrics } from './storage-metrics.js';
 import { startAlerting, type Alerting } from './alerting.js';
+import { WriteStorage, registerRemoteWriteMetrics } from '../storage/remote/index.js';
 
 /** Where the running config came from: a file, or the embedded default. */
 export interface ConfigSource {
@@ -55,6 +56,7 @@ export interface Running {
   readonly discovery: DiscoveryManager;
   scrape: ScrapeManager | undefined;
   alerting: Alerting | undefined;
+  remoteWrite: WriteStorage | undefined;
   ready: boolean;
 }
 
@@ -89,6 +91,7 @@ export async function run(opts: ServerOptions): Promise<number> {
     discovery: new DiscoveryManager({ logger: logger.with({ component: 'discovery manager scrape' }), userAgent: `promts/${PROMTS_VERSION}` }),
     scrape: undefined,
     alerting: undefined,
+    remoteWrite: undefined,
     ready: false,
   };
   metrics.configReloadSuccess.set(1);
@@ -149,6 +152,8 @@ export async function run(opts: ServerOptions): Promise<number> {
     return 1;
   }
   registerStorageMetrics(metrics, r.db);
+  r.remoteWrite = new WriteStorage({ dataDir: opts.tsdb.path, logger: logger.with({ component: 'remote' }), flushDeadlineMs: opts.remoteFlushDeadline });
+  registerRemoteWriteMetrics(metrics.registry, r.remoteWrite);
   r.scrape = new ScrapeManager({ appendable: r.db, logger, userAgent: `promts/${PROMTS_VERSION}` });
   r.discovery.subscribe((groups) => r.scrape?.sync(groups));
   r.alerting = startAlerting(opts, r.db, r.engine, logger, metrics);
@@ -188,6 +193,8 @@ async function shutdown(r: Running, web: WebServer): Promise<void> {
   r.discovery.stop();
   await r.scrape?.stop();
   await r.alerting?.stop();
+  // Reads the WAL to its end (so the staleness markers go out), then flushes within the deadline.
+  await r.remoteWrite?.close();
   await web.close();
   await r.db?.close();
   r.metrics.close();
@@ -196,6 +203,8 @@ async function shutdown(r: Running, web: WebServer): Promise<void> {
 async function applyConfig(r: Running, cfg: Config): Promise<void> {
   // Rules first: a bad rule file fails the reload before anything else changes.
   await r.alerting?.apply(cfg);
+  // Before scraping: a queue sends only samples written after it started.
+  await r.remoteWrite?.applyConfig(cfg);
   await r.scrape?.applyConfig(cfg.scrape_configs);
   const sd: Record<string, unknown> = {};
   for (const sc of cfg.scrape_configs) sd[sc.job_name] = sc;

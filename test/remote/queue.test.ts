@@ -158,3 +158,20 @@ test('stop() gives up after the flush deadline when the remote end keeps failing
   assert.equal(q.metrics.samplesDropped, 20, 'unsent samples are counted as dropped (they stay in the WAL)');
   assert.equal(q.metrics.pending, 0);
 });
+
+test('reload keeps an unchanged queue running and replaces a changed one', { timeout: 20_000 }, async () => {
+  const { db, rw, store } = await rig('{batch_send_deadline: 20ms}');
+  const q1 = rw.queueList()[0]!;
+  const url = q1.url;
+  await rw.applyConfig(parseConfig(`remote_write:\n  - url: ${url}\n    queue_config: {batch_send_deadline: 20ms}\n`));
+  assert.equal(rw.queueList()[0], q1, 'same config: same queue, same WAL position');
+  await rw.applyConfig(parseConfig(`remote_write:\n  - url: ${url}\n    queue_config: {batch_send_deadline: 30ms}\n`));
+  const q2 = rw.queueList()[0]!;
+  assert.notEqual(q2, q1);
+  await appendRounds(db, Date.now() + 10, 3, 2);
+  await eventually(async () => q2.metrics.samplesSent === 6, 5_000, 10);
+  assert.equal(q1.metrics.samplesSent, 0, 'the replaced queue stopped reading');
+  assert.equal(storedSamples(store, { __name__: 'q_test', i: '0' }).length, 3);
+  await rw.applyConfig(parseConfig('global: {}\n'));
+  assert.equal(rw.queueList().length, 0);
+});

@@ -45,12 +45,7 @@ remote_write:
   procs.push(srv);
   await waitForHttp(`http://127.0.0.1:${port}/-/ready`, 40_000, srv);
   const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  if (!metrics.includes('prometheus_remote_storage_samples_total')) {
-    // The queue (src/storage/remote) is proven directly against a DB in write-vm.test.ts;
-    // this test turns on by itself once the server wires WriteStorage in.
-    t.skip('promts server does not wire remote_write yet (no prometheus_remote_storage_* metrics)');
-    return;
-  }
+  assert.ok(metrics.includes('prometheus_remote_storage_samples_total'), 'promts server exposes no prometheus_remote_storage_* metrics');
   const vmSeries = await eventually(async () => {
     const s = await exportSeries(vmPort, 'e2e_rw_gauge');
     return s[0] && s[0].values.length >= 3 ? s[0] : null;

@@ -28,12 +28,7 @@ test('promts server receives remote write from prometheus and serves it by PromQ
   procs.push(srv);
   await waitForHttp(`http://127.0.0.1:${port}/-/ready`, 40_000, srv);
   const probe = await fetch(`http://127.0.0.1:${port}/api/v1/write`, { method: 'POST', body: '' });
-  if (probe.status === 404) {
-    // The handlers (src/storage/remote) are proven against MemoryStorage in receiver.test.ts
-    // and read.test.ts; this test turns on by itself once the server passes them to src/web.
-    t.skip('promts server does not wire the remote write receiver yet');
-    return;
-  }
+  assert.notEqual(probe.status, 404, 'promts server does not serve /api/v1/write with --web.enable-remote-write-receiver');
   let n = 0;
   const target = await listen((_req, res) => {
     n++;

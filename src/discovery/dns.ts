@@ -2,7 +2,7 @@
 // discovery/dns). One group per name, source = the name; a failed lookup keeps the previous group.
 import { promises as dnsPromises } from 'node:dns';
 import type { DNSSDConfig } from '../config/index.js';
-import { sleep } from './sleep.js';
+import { sleep } from '../model/index.js';
 import type { Discoverer, DiscovererContext, TargetGroup } from './types.js';
 
 /** The lookups used; tests inject a fake, production uses node:dns. */

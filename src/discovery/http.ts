@@ -3,7 +3,7 @@
 import type { HTTPSDConfig } from '../config/index.js';
 import { PromtsError } from '../model/index.js';
 import { HttpClient } from './httpclient.js';
-import { sleep } from './sleep.js';
+import { sleep } from '../model/index.js';
 import type { Discoverer, DiscovererContext, TargetGroup } from './types.js';
 
 export const URL_LABEL = '__meta_url';

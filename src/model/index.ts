@@ -5,3 +5,4 @@ export { AnchoredRegex, RegexError } from './regex.js';
 export { parseDuration, formatDuration, DurationError, asUnixMs, asDurationMs, type UnixMs, type DurationMs } from './time.js';
 export { STALE_NAN, isStaleNaN, formatFloat } from './value.js';
 export { PromtsError, formatPosition, type FilePosition } from './errors.js';
+export { sleep } from './sleep.js';

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { debianBinary, freePort, repoRoot, runCli, runCommand, startProcess, waitForHttp } from '../helpers/index.js';
+import { debianBinary, freePort, runCli, runCommand, startProcess, waitForHttp } from '../helpers/index.js';
 import { fakeRoot, isRoot } from './fixtures.js';
 import { execStartArgv } from '../../src/service/index.js';
 

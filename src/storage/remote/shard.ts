@@ -4,6 +4,7 @@
 // maps to the same shard and a shard has one request in flight, samples of a series arrive
 // in order, also across retries.
 import { ProtoWriter } from './proto.js';
+import { sleep as sleepFor } from '../../model/index.js';
 import { encodeWriteRequest } from './messages.js';
 import { compress, writeHeaders } from './codec.js';
 import { RemoteError } from './errors.js';
@@ -177,22 +178,9 @@ export class Shard {
         this.metrics.samplesRetried += n;
         const sleep = err.retryAfterMs > 0 ? err.retryAfterMs : backoff;
         this.logger.warn('Failed to send batch, retrying', { err: err.message });
-        await sleepAbortable(sleep, this.abort.signal);
+        await sleepFor(sleep, this.abort.signal);
         backoff = Math.min(sleep * 2, this.s.maxBackoffMs);
       }
     }
   }
-}
-
-function sleepAbortable(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -1,3 +1,4 @@
+// Lives in model because discovery refreshes and remote-write backoffs both wait this way.
 /** Resolves after ms, or early (without throwing) when signal aborts. */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

@@ -7,22 +7,13 @@ import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { debianBinary, fixturesDir, freePort, startProcess, tempDir, waitForHttp } from '../helpers/index.js';
 import { openBlocks, blocksQuerier } from '../../src/tsdb/block/index.js';
+import { rng } from './corpus.js';
 import { Engine, QueryError, formatSampleValue, type Value } from '../../src/promql/index.js';
 import type { Queryable } from '../../src/storage/index.js';
 
 const prometheus = debianBinary('prometheus');
 const T0 = 1675211400; // 00:30 UTC, first regular sample (s)
 const T1 = 1675234785; // last regular sample
-
-function rng(seed: number): () => number {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A small random PromQL generator over the fixture's metrics. */
 function generator(r: () => number) {

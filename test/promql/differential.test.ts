@@ -3,36 +3,12 @@
 // positioned error text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { conformanceDir, debianBinary, freePort, startProcess, tempDir, waitForHttp } from '../helpers/index.js';
+import { debianBinary, freePort, startProcess, tempDir, waitForHttp } from '../helpers/index.js';
+import { rng, queryCorpus } from './corpus.js';
 import { parseExpr, prettyExpr } from '../../src/promql/index.js';
 
 const prometheus = debianBinary('prometheus');
-
-function rng(seed: number): () => number {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function seeds(): string[] {
-  const out: string[] = [];
-  const cases = JSON.parse(readFileSync(join(conformanceDir, 'promql', 'parser-cases.json'), 'utf8')) as { cases: { input: unknown }[] };
-  for (const c of cases.cases) if (typeof c.input === 'string' && c.input.length < 200) out.push(c.input);
-  const dir = join(conformanceDir, 'promql');
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.test'))) {
-    for (const l of readFileSync(join(dir, f), 'utf8').split('\n')) {
-      const m = /^\s*eval\S*\s+instant\s+at\s+\S+\s+(.+)$/.exec(l);
-      if (m) out.push(m[1]!);
-    }
-  }
-  return out;
-}
 
 const TOKENS = ['(', ')', '{', '}', '[', ']', ',', '=', '=~', '!=', '==', '+', '-', '*', '/', '^', ':', 'offset', 'by', 'without', 'on',
   'ignoring', 'group_left', 'bool', 'sum', 'topk', 'rate', 'foo', '"x"', '5m', '1', 'Inf', ' ', 'start()', '1e'];
@@ -46,7 +22,7 @@ test('parser and printer agree with Debian prometheus 2.42 on mutated queries', 
   try {
     await waitForHttp(`http://127.0.0.1:${port}/-/ready`, 30_000, p);
     const r = rng(2042);
-    const corpus = seeds();
+    const corpus = queryCorpus(200);
     const pick = <T>(a: readonly T[]): T => a[Math.floor(r() * a.length)]!;
     const mutate = (s: string): string => {
       const pos = Math.floor(r() * (s.length + 1));

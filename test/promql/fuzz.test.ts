@@ -2,35 +2,8 @@
 // (and its printed form parses again) or fails with a positioned ParseError.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { conformanceDir } from '../helpers/index.js';
+import { rng, queryCorpus } from './corpus.js';
 import { parseExpr, formatExpr, ParseError } from '../../src/promql/index.js';
-
-/** A small deterministic PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function corpus(): string[] {
-  const out: string[] = [];
-  const cases = JSON.parse(readFileSync(join(conformanceDir, 'promql', 'parser-cases.json'), 'utf8')) as { cases: { input: unknown }[] };
-  for (const c of cases.cases) if (typeof c.input === 'string' && c.input.length < 400) out.push(c.input);
-  const dir = join(conformanceDir, 'promql');
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.test'))) {
-    for (const l of readFileSync(join(dir, f), 'utf8').split('\n')) {
-      const m = /^\s*eval\S*\s+instant\s+at\s+\S+\s+(.+)$/.exec(l);
-      if (m) out.push(m[1]!);
-    }
-  }
-  return out;
-}
 
 const TOKENS = ['(', ')', '{', '}', '[', ']', ',', '=', '=~', '!~', '!=', '==', '+', '-', '*', '/', '%', '^', '@', ':', 'offset', 'by', 'without',
   'on', 'ignoring', 'group_left', 'group_right', 'bool', 'sum', 'topk', 'rate', 'foo', '"x"', "'y'", '`z`', '5m', '1', '0x1f', 'Inf', 'NaN', ' ', '#', '\n',
@@ -53,7 +26,7 @@ function mutate(s: string, r: () => number): string {
 
 test('fuzzed queries never crash or hang the parser; errors carry positions', () => {
   const r = rng(42);
-  const seeds = corpus();
+  const seeds = queryCorpus(400);
   const deadline = performance.now() + 2000;
   let n = 0;
   let parsed = 0;

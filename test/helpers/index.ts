@@ -2,7 +2,7 @@
 // and the promts CLI run the way a user runs it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +43,25 @@ export async function freePort(): Promise<number> {
 export function tempDir(prefix = 'promts-test-'): { path: string; cleanup: () => void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
   return { path, cleanup: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/**
+ * A writable copy of a fixture data dir (../shared is read-only, and opening a data dir for
+ * writing repairs, compacts and locks it). Copies into `dest`, or a fresh temp dir.
+ */
+export function copyFixture(name: string, dest?: string): { path: string; cleanup: () => void } {
+  const t = dest ? { path: dest, cleanup: () => rmSync(dest, { recursive: true, force: true }) } : tempDir('promts-fixture-');
+  cpSync(join(fixturesDir, name), t.path, { recursive: true });
+  const walk = (d: string): void => {
+    chmodSync(d, 0o755);
+    for (const n of readdirSync(d)) {
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) walk(p);
+      else chmodSync(p, 0o644);
+    }
+  };
+  walk(t.path);
+  return t;
 }
 
 export interface CliResult {

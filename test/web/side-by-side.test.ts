@@ -4,9 +4,9 @@
 // when the TSDB is wired in (replay.ts is the reusable part).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, writeFileSync, chmodSync, readdirSync, statSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { debianBinary, fixturesDir, freePort, startProcess, tempDir, waitForHttp, type RunningProcess } from '../helpers/index.js';
+import { copyFixture, debianBinary, freePort, startProcess, tempDir, waitForHttp, type RunningProcess } from '../helpers/index.js';
 import { replay, type ReplayRequest } from './replay.js';
 import { startTest, type Running } from './helpers.js';
 
@@ -86,8 +86,7 @@ describe('side by side with Debian prometheus 2.42', { skip: prometheus ? false 
   let ours: Running;
   before(async () => {
     const data = join(tmp.path, 'data');
-    cpSync(join(fixturesDir, 'live'), data, { recursive: true });
-    makeWritable(data);
+    copyFixture('live', data);
     writeFileSync(join(tmp.path, 'prometheus.yml'), 'global:\n  scrape_interval: 15s\n');
     const port = await freePort();
     prom = startProcess(prometheus!, [
@@ -112,11 +111,3 @@ describe('side by side with Debian prometheus 2.42', { skip: prometheus ? false 
   });
 });
 
-function makeWritable(dir: string): void {
-  chmodSync(dir, 0o755);
-  for (const e of readdirSync(dir)) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) makeWritable(p);
-    else chmodSync(p, 0o644);
-  }
-}

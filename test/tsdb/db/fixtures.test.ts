@@ -4,9 +4,9 @@
 // queries over blocks + head give the answers Prometheus's HTTP API gave.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, cpSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { debianBinary, fixturesDir, runCommand, tempDir } from '../../helpers/index.js';
+import { debianBinary, fixturesDir, runCommand, copyFixture } from '../../helpers/index.js';
 import { openDB, openSegmentsReader, type DB } from '../../../src/tsdb/index.js';
 import { createLogger } from '../../../src/log/index.js';
 import { Matcher } from '../../../src/model/index.js';
@@ -24,22 +24,6 @@ const liveAnswers = readFileSync(join(fixturesDir, 'promtool-outputs', 'http-api
   .map((l) => JSON.parse(l) as ApiAnswer);
 const recovery = (name: string): { head_stats: Record<string, number>; queries: { query: string; time: string; body: { data: { result: { metric: Record<string, string>; value: [number, string] }[] } } }[] } =>
   JSON.parse(readFileSync(join(fixturesDir, 'recovery', `${name}.json`), 'utf8'));
-
-/** A writable copy of a fixture dir (the fixture files are read-only). */
-function copyFixture(name: string): { path: string; cleanup: () => void } {
-  const t = tempDir('promts-db-');
-  cpSync(join(fixturesDir, name), t.path, { recursive: true });
-  const walk = (d: string): void => {
-    chmodSync(d, 0o755);
-    for (const n of readdirSync(d)) {
-      const p = join(d, n);
-      if (statSync(p).isDirectory()) walk(p);
-      else chmodSync(p, 0o644);
-    }
-  };
-  walk(t.path);
-  return t;
-}
 
 /** The flags the fixture servers ran with (runs/: 1 m min and 3 m max block duration). */
 async function open(dir: string, compress: boolean, lines: string[] = []): Promise<DB> {

@@ -2,25 +2,10 @@
 // repair, writing segments Prometheus-style, and checkpoints.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, cpSync, readFileSync, readdirSync, statSync, truncateSync } from 'node:fs';
+import { readFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
-import { fixturesDir, tempDir } from '../../helpers/index.js';
-import {
-  WAL,
-  WalReader,
-  RecordEncoder,
-  RecordType,
-  SampleBatch,
-  createCheckpoint,
-  decodeMetadata,
-  decodeSamples,
-  decodeSeries,
-  lastCheckpoint,
-  listSegments,
-  openSegmentsReader,
-  recordType,
-  PAGE_SIZE,
-} from '../../../src/tsdb/wal/index.js';
+import { fixturesDir, tempDir, copyFixture } from '../../helpers/index.js';
+import { WAL, WalReader, RecordEncoder, RecordType, SampleBatch, createCheckpoint, decodeMetadata, decodeSamples, decodeSeries, lastCheckpoint, listSegments, openSegmentsReader, recordType, PAGE_SIZE } from '../../../src/tsdb/wal/index.js';
 import { Labels, STALE_NAN, isStaleNaN } from '../../../src/model/index.js';
 
 interface Torn {
@@ -57,22 +42,6 @@ function readAll(walDir: string): { series: number; samples: number; maxT: numbe
   const firstBytes = new Set<number>();
   for (const s of listSegments(walDir)) if (s.size > 0) firstBytes.add(readFileSync(s.path)[0]!);
   return { series, samples, maxT, lastSamples: last, err, firstBytes };
-}
-
-function copyFixture(name: string): { path: string; cleanup: () => void } {
-  const t = tempDir('promts-wal-');
-  cpSync(join(fixturesDir, name), t.path, { recursive: true });
-  // Fixture files are read-only; the copy must be writable like a real data dir.
-  const walk = (d: string): void => {
-    chmodSync(d, 0o755);
-    for (const n of readdirSync(d)) {
-      const p = join(d, n);
-      if (statSync(p).isDirectory()) walk(p);
-      else chmodSync(p, 0o644);
-    }
-  };
-  walk(t.path);
-  return t;
 }
 
 describe('reading Prometheus 2.42 WALs', () => {

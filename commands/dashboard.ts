@@ -1,7 +1,6 @@
 import { Command, Flags } from '@oclif/core';
 import { parseDuration } from '../src/model/index.js';
 import { renderError, UsageError } from '../src/cli/index.js';
-import { runDashboard } from '../src/tui/index.js';
 
 export default class Dashboard extends Command {
   static override summary = 'Open the terminal dashboard (targets, alerts, rules, queries, TSDB status) for a Prometheus-API server.';
@@ -26,6 +25,11 @@ export default class Dashboard extends Command {
       }
       if (!(refreshMs > 0)) throw new UsageError('--refresh must be greater than 0', 'Use a duration such as 5s.');
       if (!/^https?:\/\//.test(flags.url)) throw new UsageError(`invalid --url ${JSON.stringify(flags.url)}`, 'Give the server URL with its scheme, e.g. http://localhost:9090.');
+      // ink renders only a final frame when CI/CONTINUOUS_INTEGRATION is set (read when ink
+      // loads). The dashboard always runs on a terminal a person watches, so drop them first.
+      delete process.env['CI'];
+      delete process.env['CONTINUOUS_INTEGRATION'];
+      const { runDashboard } = await import('../src/tui/index.js');
       await runDashboard({ url: flags.url, refreshMs, httpConfigFile: flags['http.config.file'], stdin: process.stdin, stdout: process.stdout, env: process.env });
     } catch (e) {
       process.stderr.write(renderError(e) + '\n');

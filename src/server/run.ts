@@ -131,6 +131,19 @@ export async function run(opts: ServerOptions): Promise<number> {
   }
   logger.info('Listening', { address: web.address, tls: web.tls });
 
+  // From here on a signal stops (or reloads) cleanly, also while the WAL replays.
+  const onSignal = (sig: NodeJS.Signals) => {
+    logger.warn(`Received ${sig}, exiting gracefully...`);
+    stop(0);
+  };
+  const onHup = () => {
+    // A failed reload is logged by reload() and keeps the running config.
+    reload(r).catch(() => undefined);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGHUP', onHup);
+
   try {
     r.db = await openDB(
       opts.tsdb.path,
@@ -147,8 +160,7 @@ export async function run(opts: ServerOptions): Promise<number> {
     );
   } catch (err) {
     logger.error('Opening storage failed', { dir: opts.tsdb.path, ...errFields(err) });
-    await web.close();
-    metrics.close();
+    await shutdown(r, web);
     return 1;
   }
   registerStorageMetrics(metrics, r.db);
@@ -166,17 +178,6 @@ export async function run(opts: ServerOptions): Promise<number> {
   }
   r.ready = true;
   logger.info('Server is ready to receive web requests.');
-
-  const onSignal = (sig: NodeJS.Signals) => {
-    logger.warn(`Received ${sig}, exiting gracefully...`);
-    stop(0);
-  };
-  const onHup = () => {
-    reload(r).catch(() => undefined);
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
-  process.on('SIGHUP', onHup);
 
   const code = await stopped;
   process.off('SIGTERM', onSignal);

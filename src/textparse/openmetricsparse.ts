@@ -9,6 +9,7 @@ import { TextParseError, lineAt } from './errors.js';
 import { unescapeLabelValue } from './escape.js';
 import { NumberSyntaxError, goQuote, goQuoteBytes, latin1, parseGoFloat } from './gonum.js';
 import { Entry, type Parser } from './parser.js';
+import { ByteParser, asBuffer, grow } from './base.js';
 import {
   S_COMMENT, S_ETIMESTAMP, S_EVALUE, S_EXEMPLAR, S_INIT, S_LABELS, S_LVALUE, S_META1, S_META2, S_TIMESTAMP, S_VALUE,
   T_BCLOSE, T_BOPEN, T_COMMA, T_COMMENT, T_EOF, T_EOFWORD, T_EQUAL, T_HELP, T_INVALID, T_LINEBREAK, T_LNAME, T_LVALUE,
@@ -19,15 +20,7 @@ const SP = 0x20;
 const NL = 0x0a;
 const OM_TYPES: ReadonlySet<string> = new Set(['counter', 'gauge', 'histogram', 'gaugehistogram', 'summary', 'info', 'stateset', 'unknown']);
 
-export class OpenMetricsParser implements Parser {
-  readonly bytes: Buffer;
-  private i = 0;
-  private start = 0;
-  private state = S_INIT;
-  private pstart = 0;
-  /** [nameEnd, lnStart, lnEnd, lvStart, lvEnd, ...]. */
-  private offs: Int32Array = new Int32Array(64);
-  private nOffs = 0;
+export class OpenMetricsParser extends ByteParser implements Parser {
   /** Exemplar labels: [lnStart, lnEnd, lvStart, lvEnd, ...]. */
   private eOffs: Int32Array = new Int32Array(16);
   private nEOffs = 0;
@@ -35,35 +28,13 @@ export class OpenMetricsParser implements Parser {
   private exemplarVal = 0;
   private exemplarTs = 0;
   private hasExemplarTs = false;
-  private metaStart = 0;
-  private metaEnd = 0;
-  private textStart = 0;
-  private textEnd = 0;
-  private mtype: MetricType = 'unknown';
-  seriesStart = 0;
-  seriesEnd = 0;
-  value = 0;
-  hasTimestamp = false;
-  timestamp = 0;
 
   /** Parses body in place (no copy); the caller must not change it while parsing. */
   constructor(body: Uint8Array) {
-    this.bytes = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.length);
+    super(asBuffer(body));
   }
 
   // ---- lexer -------------------------------------------------------------------------
-
-  private adv(): number {
-    const b = this.bytes;
-    let i = ++this.i;
-    if (i >= b.length) return 0;
-    if (b[i] === 0 && (this.state === S_LVALUE || this.state === S_META2 || this.state === S_COMMENT)) {
-      while (i < b.length && b[i] === 0) i++;
-      this.i = i;
-      if (i >= b.length) return 0;
-    }
-    return b[i]!;
-  }
 
   /** The byte at the cursor; a space past the end, as Prometheus's lexer reports it. */
   private cur(): number {
@@ -421,17 +392,12 @@ export class OpenMetricsParser implements Parser {
     }
   }
 
-  private pushOff(v: number): void {
-    this.push(false, v);
-  }
-
   private push(exemplar: boolean, v: number): void {
     if (exemplar) {
       if (this.nEOffs === this.eOffs.length) this.eOffs = grow(this.eOffs);
       this.eOffs[this.nEOffs++] = v;
     } else {
-      if (this.nOffs === this.offs.length) this.offs = grow(this.offs);
-      this.offs[this.nOffs++] = v;
+      this.pushOff(v);
     }
   }
 
@@ -439,22 +405,6 @@ export class OpenMetricsParser implements Parser {
 
   private str(s: number, e: number): string {
     return Buffer.from(this.bytes.buffer, this.bytes.byteOffset + s, e - s).toString('utf8');
-  }
-
-  series(): string {
-    return this.str(this.seriesStart, this.seriesEnd);
-  }
-
-  metricName(): string {
-    return this.str(this.seriesStart, this.offs[0]!);
-  }
-
-  labels(): Labels {
-    const kv: string[] = ['__name__', this.metricName()];
-    for (let k = 1; k < this.nOffs; k += 4) {
-      kv.push(latin1(this.bytes, this.offs[k]!, this.offs[k + 1]!), unescapeLabelValue(this.bytes, this.offs[k + 2]!, this.offs[k + 3]!));
-    }
-    return Labels.fromFlat(kv);
   }
 
   exemplar(): Exemplar | null {
@@ -467,16 +417,8 @@ export class OpenMetricsParser implements Parser {
     return { labels: Labels.fromFlat(kv), value: this.exemplarVal, ts: this.hasExemplarTs ? this.exemplarTs : 0, hasTs: this.hasExemplarTs };
   }
 
-  metaName(): string {
-    return latin1(this.bytes, this.metaStart, this.metaEnd);
-  }
-
   help(): string {
     return unescapeLabelValue(this.bytes, this.textStart, this.textEnd);
-  }
-
-  type(): MetricType {
-    return this.mtype;
   }
 
   unit(): string {
@@ -486,12 +428,6 @@ export class OpenMetricsParser implements Parser {
   comment(): string {
     return '';
   }
-}
-
-function grow(a: Int32Array): Int32Array {
-  const n = new Int32Array(a.length * 2);
-  n.set(a);
-  return n;
 }
 
 function endsWith(b: Uint8Array, start: number, end: number, suffix: string): boolean {

@@ -4,74 +4,33 @@
 // rejected input and every error message agrees with Prometheus.
 import { isUtf8 } from 'node:buffer';
 import { validUtf8 } from './utf8.js';
-import { Labels } from '../model/index.js';
 import type { Exemplar, MetricType } from '../storage/index.js';
 import { TextParseError, lineAt } from './errors.js';
 import { NumberSyntaxError, goQuote, latin1, parseGoFloat, parseGoInt } from './gonum.js';
 import { Entry, type Parser } from './parser.js';
+import { ByteParser, asBuffer } from './base.js';
 import {
   S_COMMENT, S_INIT, S_LABELS, S_LVALUE, S_META1, S_META2, S_TIMESTAMP, S_VALUE,
   T_BCLOSE, T_BOPEN, T_COMMA, T_COMMENT, T_EOF, T_EQUAL, T_HELP, T_INVALID, T_LINEBREAK, T_LNAME, T_LVALUE,
   T_MNAME, T_TEXT, T_TIMESTAMP, T_TYPE, T_VALUE, T_WHITESPACE, isL, isLD, isM, isMD, qtok, tokenName,
 } from './tokens.js';
-import { unescapeHelpProm, unescapeLabelValue } from './escape.js';
+import { unescapeHelpProm } from './escape.js';
 
 const SP = 0x20;
 const TAB = 0x09;
 const NL = 0x0a;
 
-export class PromParser implements Parser {
-  readonly bytes: Buffer;
-  // Lexer state.
-  private i = 0;
-  private start = 0;
-  private state = S_INIT;
-  // Entry state.
-  private pstart = 0;
-  /** [nameEnd, lnStart, lnEnd, lvStart, lvEnd, ...] into bytes. */
-  private offs: Int32Array = new Int32Array(64);
-  private nOffs = 0;
-  private metaStart = 0;
-  private metaEnd = 0;
-  private textStart = 0;
-  private textEnd = 0;
-  private mtype: MetricType = 'unknown';
-  seriesStart = 0;
-  seriesEnd = 0;
-  value = 0;
-  hasTimestamp = false;
-  timestamp = 0;
-
+export class PromParser extends ByteParser implements Parser {
   /**
    * Prometheus parses the body with a newline appended, so a last line without one parses.
    * A body that already ends in a newline behaves the same without it (the extra newline
    * would only be a blank line), so only unterminated bodies are copied.
    */
   constructor(body: Uint8Array) {
-    if (body.length > 0 && body[body.length - 1] === NL) {
-      this.bytes = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.length);
-      return;
-    }
-    const b = Buffer.allocUnsafe(body.length + 1);
-    b.set(body, 0);
-    b[body.length] = NL;
-    this.bytes = b;
+    super(body.length > 0 && body[body.length - 1] === NL ? asBuffer(body) : withNewline(body));
   }
 
   // ---- lexer -------------------------------------------------------------------------
-
-  /** Advances one byte; label values, help text and comments swallow NUL bytes here. */
-  private adv(): number {
-    const b = this.bytes;
-    let i = ++this.i;
-    if (i >= b.length) return 0;
-    if (b[i] === 0 && (this.state === S_LVALUE || this.state === S_META2 || this.state === S_COMMENT)) {
-      while (i < b.length && b[i] === 0) i++;
-      this.i = i;
-      if (i >= b.length) return 0;
-    }
-    return b[i]!;
-  }
 
   private cur(): number {
     return this.i < this.bytes.length ? this.bytes[this.i]! : 0;
@@ -371,15 +330,6 @@ export class PromParser implements Parser {
     }
   }
 
-  private pushOff(v: number): void {
-    if (this.nOffs === this.offs.length) {
-      const n = new Int32Array(this.offs.length * 2);
-      n.set(this.offs);
-      this.offs = n;
-    }
-    this.offs[this.nOffs++] = v;
-  }
-
   private parseLVals(): void {
     let t = this.nextToken();
     for (;;) {
@@ -401,37 +351,12 @@ export class PromParser implements Parser {
 
   // ---- accessors ---------------------------------------------------------------------
 
-  series(): string {
-    return this.bytes.toString('utf8', this.seriesStart, this.seriesEnd);
-  }
-
-  metricName(): string {
-    return this.bytes.toString('utf8', this.seriesStart, this.offs[0]!);
-  }
-
-  labels(): Labels {
-    const b = this.bytes;
-    const kv: string[] = ['__name__', this.metricName()];
-    for (let k = 1; k < this.nOffs; k += 4) {
-      kv.push(latin1(b, this.offs[k]!, this.offs[k + 1]!), unescapeLabelValue(b, this.offs[k + 2]!, this.offs[k + 3]!));
-    }
-    return Labels.fromFlat(kv);
-  }
-
   exemplar(): Exemplar | null {
     return null;
   }
 
-  metaName(): string {
-    return latin1(this.bytes, this.metaStart, this.metaEnd);
-  }
-
   help(): string {
     return unescapeHelpProm(this.bytes, this.textStart, this.textEnd);
-  }
-
-  type(): MetricType {
-    return this.mtype;
   }
 
   unit(): string {
@@ -441,4 +366,12 @@ export class PromParser implements Parser {
   comment(): string {
     return this.bytes.toString('utf8', this.textStart, this.textEnd);
   }
+}
+
+/** Prometheus parses the body with a newline appended; only an unterminated body is copied. */
+function withNewline(body: Uint8Array): Buffer {
+  const b = Buffer.allocUnsafe(body.length + 1);
+  b.set(body, 0);
+  b[body.length] = NL;
+  return b;
 }

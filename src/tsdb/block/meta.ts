@@ -1,5 +1,6 @@
 // meta.json (version 1): what a block holds and where it came from.
-import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileSynced } from '../fsync.js';
 import { BlockCorruptError, BlockOpenError } from './errors.js';
 
 export interface BlockStats {
@@ -93,15 +94,7 @@ export function encodeMeta(meta: BlockMeta): string {
 }
 
 export function writeMeta(path: string, meta: BlockMeta): number {
-  const b = Buffer.from(encodeMeta(meta), 'utf8');
-  const fd = openSync(path, 'w', 0o666);
-  try {
-    writeSync(fd, b);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  return b.length;
+  return writeFileSynced(path, Buffer.from(encodeMeta(meta), 'utf8'));
 }
 
 const ULID_RE = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;

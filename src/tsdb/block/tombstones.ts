@@ -1,7 +1,8 @@
 // The tombstones file: deleted time ranges per series. Layout: magic 0x0130BA30 (4 bytes),
 // version 1 (1 byte), then `uvarint series ref | varint mint | varint maxt` entries, then a
 // CRC32C over the entries (4 bytes). A missing file means no tombstones.
-import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileSynced } from '../fsync.js';
 import { crc32c } from '@node-rs/crc32';
 import { BlockCorruptError, BlockOpenError } from './errors.js';
 
@@ -131,13 +132,5 @@ export function encodeTombstones(t: Tombstones): Buffer {
 }
 
 export function writeTombstones(path: string, t: Tombstones): number {
-  const b = encodeTombstones(t);
-  const fd = openSync(path, 'w', 0o666);
-  try {
-    writeSync(fd, b);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  return b.length;
+  return writeFileSynced(path, encodeTombstones(t));
 }

@@ -1,7 +1,8 @@
 // Writing a block: chunks/ segments, index, meta.json and an empty tombstones file, into
 // `<ulid>.tmp-for-creation`, fsynced, then renamed into place so a reader never sees half a
 // block. CPU-heavy for big inputs: the server should call this from a worker thread.
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { fsyncDir } from '../fsync.js';
 import { join } from 'node:path';
 import type { Labels } from '../../model/index.js';
 import { Encoding, SAMPLES_PER_CHUNK, XORChunk, type XORAppender } from '../chunkenc/index.js';
@@ -89,15 +90,6 @@ export function writeBlock(parentDir: string, series: readonly BlockSeriesInput[
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw e;
-  }
-}
-
-function fsyncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }
 

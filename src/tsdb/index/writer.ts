@@ -1,7 +1,7 @@
 // Writes an index file (format v2) the way Prometheus 2.42's index.Writer lays it out:
 // header, symbols, 16-byte aligned series, label indices, postings, label offset table,
 // postings offset table, TOC. Everything is built in memory and written in one go.
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { writeFileSynced } from '../fsync.js';
 import { PromtsError, type Labels } from '../../model/index.js';
 import { Enc } from './enc.js';
 import { INDEX_MAGIC, INDEX_VERSION_2, SERIES_ALIGN, type ChunkMeta } from './reader.js';
@@ -177,14 +177,5 @@ export function encodeIndex(series: readonly IndexSeriesInput[]): Buffer {
 
 /** Writes the index to `path` and fsyncs it. */
 export function writeIndexFile(path: string, series: readonly IndexSeriesInput[]): number {
-  const b = encodeIndex(series);
-  const fd = openSync(path, 'w', 0o666);
-  try {
-    let off = 0;
-    while (off < b.length) off += writeSync(fd, b, off, b.length - off);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  return b.length;
+  return writeFileSynced(path, encodeIndex(series));
 }

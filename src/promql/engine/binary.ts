@@ -81,16 +81,7 @@ export function vectorVector(e: BinaryExpr, lhs: StepSeries[], rhs: StepSeries[]
     case 'or': return setOp(vm, lhs, rhs, steps, 'or', check);
     case 'unless': return setOp(vm, lhs, rhs, steps, 'unless', check);
   }
-  const sigIds = new Map<string, number>();
-  const sigOf = (l: Labels) => {
-    const k = signature(l, vm);
-    let id = sigIds.get(k);
-    if (id === undefined) {
-      id = sigIds.size;
-      sigIds.set(k, id);
-    }
-    return id;
-  };
+  const { sigIds, sigOf } = signatureIds(vm);
   // group_right: the right side is the "many" side; swap so the loop always walks "many".
   const oneToMany = vm.card === 'one-to-many';
   const many = oneToMany ? rhs : lhs;
@@ -185,16 +176,7 @@ function resultMetric(lhs: Labels, rhs: Labels, op: BinaryOp, vm: VectorMatching
 }
 
 function setOp(vm: VectorMatching, lhs: StepSeries[], rhs: StepSeries[], steps: Steps, op: 'and' | 'or' | 'unless', check: () => void): StepSeries[] {
-  const sigIds = new Map<string, number>();
-  const sigOf = (l: Labels) => {
-    const k = signature(l, vm);
-    let id = sigIds.get(k);
-    if (id === undefined) {
-      id = sigIds.size;
-      sigIds.set(k, id);
-    }
-    return id;
-  };
+  const { sigIds, sigOf } = signatureIds(vm);
   const ls = lhs.map((s) => sigOf(s.metric));
   const rs = rhs.map((s) => sigOf(s.metric));
   const seen = new Int32Array(sigIds.size).fill(-1);
@@ -227,4 +209,19 @@ function setOp(vm: VectorMatching, lhs: StepSeries[], rhs: StepSeries[], steps: 
     }
   }
   return b.result();
+}
+
+/** Numbers match-group signatures as they are first seen, so sides join on small ints. */
+function signatureIds(vm: VectorMatching): { sigIds: Map<string, number>; sigOf: (l: Labels) => number } {
+  const sigIds = new Map<string, number>();
+  const sigOf = (l: Labels): number => {
+    const k = signature(l, vm);
+    let id = sigIds.get(k);
+    if (id === undefined) {
+      id = sigIds.size;
+      sigIds.set(k, id);
+    }
+    return id;
+  };
+  return { sigIds, sigOf };
 }

@@ -46,6 +46,10 @@ export class Evaluator {
     if (this.o.signal?.aborted) throw errCanceled('expression evaluation');
     if (now > this.o.deadline) throw errTimeout('expression evaluation');
     if (now - this.lastYield > 20) {
+      // Twice: an immediate queued from the timers or poll phase runs in this loop turn's
+      // check phase, before any timer; the second is queued from the check phase, so the
+      // loop passes through timers (scrapes, timeouts) and I/O before we continue.
+      await yieldToLoop();
       await yieldToLoop();
       this.lastYield = performance.now();
       if (this.o.signal?.aborted) throw errCanceled('expression evaluation');

@@ -83,6 +83,22 @@ export class Labels {
     return this.get(METRIC_NAME);
   }
 
+  /**
+   * A 30-bit hash of the label set (FNV-1a over the UTF-16 code units, names and values
+   * separated), for hash tables that chain collisions and confirm with equals(). Small enough
+   * to stay a V8 small integer, so computing and storing it allocates nothing.
+   */
+  hash(): number {
+    const kv = this.kv;
+    let h = 0x811c9dc5;
+    for (let i = 0; i < kv.length; i++) {
+      const x = kv[i]!;
+      for (let j = 0; j < x.length; j++) h = Math.imul(h ^ x.charCodeAt(j), 0x01000193);
+      h = Math.imul(h ^ 0xffff, 0x01000193); // no char is 0xffff in practice; separates "ab","c" from "a","bc"
+    }
+    return h & 0x3fffffff;
+  }
+
   /** A canonical string for maps and equality: the Prometheus text form `{a="1", b="2"}`. */
   key(): string {
     if (this._key === undefined) this._key = this.toString();

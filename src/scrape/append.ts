@@ -199,9 +199,9 @@ export function appendScrape(app: Appender, cache: ScrapeCache, body: Uint8Array
     }
   }
   if (sampleLimitHit) throw new ScrapeError('sample_limit', 'sample limit exceeded', 'Raise sample_limit, or drop series with metric_relabel_configs.');
-  cache.forEachStale((l) => {
+  cache.forEachStale((st) => {
     try {
-      app.append(0, l, defTime, STALE_NAN);
+      app.append(st.ref, st.lset, defTime, STALE_NAN);
     } catch (err) {
       // Expected when a target goes away and comes back with a new loop.
       if (!(err instanceof StorageError) || (err.code !== 'out_of_order' && err.code !== 'duplicate_sample')) throw err;

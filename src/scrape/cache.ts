@@ -6,14 +6,16 @@ import type { Labels } from '../model/index.js';
 import type { Metadata, MetricType, SeriesRef } from '../storage/index.js';
 
 export interface CacheEntry {
-  /** Copy of the raw series text as scraped (metric name + label block). */
-  readonly bytes: Buffer;
+  /**
+   * The raw series text as scraped (metric name + label block), one char per byte: a
+   * one-byte string costs a header plus its bytes, a Buffer several times that.
+   */
+  readonly text: string;
   readonly hash: number;
+  /** The storage's series ref once appended (0 before); the identity staleness tracking uses. */
   ref: SeriesRef | 0;
   /** Final labels after target labels and metric relabeling; null = dropped by relabeling. */
   readonly lset: Labels | null;
-  /** lset.key(), the identity used for staleness tracking. */
-  readonly key: string;
   lastIter: number;
   /** Number of the last scrape that appended this series without an explicit timestamp. */
   seen: number;
@@ -40,11 +42,22 @@ export function hashBytes(b: Uint8Array, start: number, end: number): number {
 }
 
 /** Byte equality of a cached series text with b[start:end); a JS loop beats a native call for short texts. */
-function sameBytes(a: Buffer, b: Uint8Array, start: number, end: number): boolean {
+function sameBytes(a: string, b: Uint8Array, start: number, end: number): boolean {
   const n = end - start;
   if (a.length !== n) return false;
-  for (let i = n - 1; i >= 0; i--) if (a[i] !== b[start + i]) return false; // label values differ at the end
+  for (let i = n - 1; i >= 0; i--) if (a.charCodeAt(i) !== b[start + i]) return false; // label values differ at the end
   return true;
+}
+
+/** The bytes b[start:end) as a one-byte (latin1) string. */
+function byteString(b: Uint8Array, start: number, end: number): string {
+  return Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('latin1');
+}
+
+/** What staleness handling needs of a series that went away. */
+export interface StaleSeries {
+  readonly ref: SeriesRef | 0;
+  readonly lset: Labels;
 }
 
 export class ScrapeCache {
@@ -69,7 +82,7 @@ export class ScrapeCache {
   /** Looks up the raw series text b[start:end) (hash precomputed by the caller). */
   get(b: Uint8Array, start: number, end: number, hash: number): CacheEntry | undefined {
     for (let e = this.table.get(hash); e; e = e.next) {
-      if (sameBytes(e.bytes, b, start, end)) {
+      if (sameBytes(e.text, b, start, end)) {
         if (e.lastIter !== this.iter) {
           e.lastIter = this.iter;
           this.seenThisIter++;
@@ -82,9 +95,8 @@ export class ScrapeCache {
 
   add(b: Uint8Array, start: number, end: number, hash: number, ref: SeriesRef | 0, lset: Labels | null): CacheEntry {
     const e: CacheEntry = {
-      bytes: Buffer.from(b.subarray(start, end)),
+      text: byteString(b, start, end),
       hash, ref, lset,
-      key: lset ? lset.key() : '',
       lastIter: this.iter,
       seen: 0,
       next: this.table.get(hash),
@@ -102,26 +114,29 @@ export class ScrapeCache {
     this.cur.push(e);
   }
 
-  /** Series present in the previous scrape but not in this one. */
-  forEachStale(fn: (lset: Labels) => boolean): void {
-    let present: Set<string> | undefined;
-    const emitted = new Set<string>();
+  /**
+   * Series present in the previous scrape but not in this one. Two raw texts can name the
+   * same series (e.g. labels in another order); the storage ref tells them apart.
+   */
+  forEachStale(fn: (s: StaleSeries) => boolean): void {
+    let present: Set<number> | undefined;
+    const emitted = new Set<number>();
     for (const e of this.prev) {
       if (e.seen === this.scrapeNo || e.lset === null) continue;
-      present ??= new Set(this.cur.map((c) => c.key));
-      if (present.has(e.key) || emitted.has(e.key)) continue;
-      emitted.add(e.key);
-      if (!fn(e.lset)) break;
+      present ??= new Set(this.cur.map((c) => c.ref));
+      if (present.has(e.ref) || emitted.has(e.ref)) continue;
+      emitted.add(e.ref);
+      if (!fn(e as StaleSeries)) break;
     }
   }
 
   /** Every series of the last scrape (for end-of-run staleness). */
-  *lastSeries(): IterableIterator<Labels> {
-    const keys = new Set<string>();
+  *lastSeries(): IterableIterator<StaleSeries> {
+    const refs = new Set<number>();
     for (const e of this.prev) {
-      if (e.lset === null || keys.has(e.key)) continue;
-      keys.add(e.key);
-      yield e.lset;
+      if (e.lset === null || refs.has(e.ref)) continue;
+      refs.add(e.ref);
+      yield e as StaleSeries;
     }
   }
 

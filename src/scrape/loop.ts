@@ -113,7 +113,7 @@ export class ScrapeLoop {
     }
     const app = this.o.appendable.appender();
     try {
-      for (const l of this.cache.lastSeries()) appendIgnoringOrder(app, 0, l, t, STALE_NAN);
+      for (const st of this.cache.lastSeries()) appendIgnoringOrder(app, st.ref, st.lset, t, STALE_NAN);
       for (let i = 0; i < this.reportLabels.length; i++) appendIgnoringOrder(app, this.reportRefs[i]!, this.reportLabels[i]!, t, STALE_NAN);
       await app.commit();
     } catch (e) {

@@ -8,9 +8,18 @@ import { SampleBatch, type RefSeries, type RefMetadata } from '../wal/index.js';
 import type { Head } from './head.js';
 import type { MemSeries } from './series.js';
 
+/** Stands in for the buffers of an appender that never appended (read-only, always empty). */
+const EMPTY_BUFFERS: AppendBuffers = { batch: new SampleBatch(), sers: [] };
+
+/** An appender's pending samples and their series; recycled through the head's pool. */
+export interface AppendBuffers {
+  readonly batch: SampleBatch;
+  readonly sers: MemSeries[];
+}
+
 export class HeadAppender implements Appender {
-  private readonly batch = new SampleBatch();
-  private sers: MemSeries[] = [];
+  /** Taken from the head's pool on the first append, returned on commit/rollback. */
+  private bufs: AppendBuffers | null = null;
   private readonly newSeries: RefSeries[] = [];
   private readonly metas: RefMetadata[] = [];
   private done = false;
@@ -49,8 +58,9 @@ export class HeadAppender implements Appender {
       }
     }
     if (t > s.pendingT) s.pendingT = t;
-    this.batch.push(s.ref, t, v);
-    this.sers.push(s);
+    const bufs = (this.bufs ??= this.head.takeAppendBuffers());
+    bufs.batch.push(s.ref, t, v);
+    bufs.sers.push(s);
     return s.ref as SeriesRef;
   }
 
@@ -76,7 +86,8 @@ export class HeadAppender implements Appender {
     if (this.done) return;
     this.done = true;
     const head = this.head;
-    const b = this.batch;
+    const bufs = this.bufs ?? EMPTY_BUFFERS;
+    const b = bufs.batch;
     // Log first: a sample is visible only once it is in the WAL. If logging fails (disk
     // full), nothing of the batch becomes visible and the error reaches the caller.
     if (head.wal) {
@@ -85,7 +96,7 @@ export class HeadAppender implements Appender {
         if (b.n > 0) head.wal.log(head.encoder.samples(b.refs, b.ts, b.vs, b.n));
         if (this.metas.length > 0) head.wal.log(head.encoder.metadata(this.metas));
       } catch (e) {
-        for (const s of this.sers) s.pendingT = -Infinity;
+        for (const s of bufs.sers) s.pendingT = -Infinity;
         this.release();
         throw e;
       }
@@ -98,7 +109,7 @@ export class HeadAppender implements Appender {
     let maxt = -Infinity;
     let appended = 0;
     for (let i = 0; i < b.n; i++) {
-      const s = this.sers[i]!;
+      const s = bufs.sers[i]!;
       const t = b.ts[i]!;
       s.pendingT = -Infinity;
       if (!s.append(t, b.vs[i]!, head.chunkRange, head.chunks)) {
@@ -123,12 +134,13 @@ export class HeadAppender implements Appender {
     this.done = true;
     // Series exist in memory regardless, so they are logged anyway (as Prometheus does).
     if (this.head.wal && this.newSeries.length > 0) this.head.wal.log(this.head.encoder.series(this.newSeries));
-    for (const s of this.sers) s.pendingT = -Infinity;
+    if (this.bufs) for (const s of this.bufs.sers) s.pendingT = -Infinity;
     this.release();
   }
 
   private release(): void {
     this.head.stats.activeAppenders--;
-    this.sers = [];
+    if (this.bufs) this.head.returnAppendBuffers(this.bufs);
+    this.bufs = null;
   }
 }

@@ -7,9 +7,8 @@ import { Labels as LabelsClass } from '../../model/index.js';
 import type { Logger } from '../../log/index.js';
 import { nopLogger } from '../../log/index.js';
 import type { Appender, Querier } from '../../storage/index.js';
-import type { WAL } from '../wal/index.js';
-import { RecordEncoder } from '../wal/index.js';
-import { HeadAppender } from './appender.js';
+import { RecordEncoder, SampleBatch, type WAL } from '../wal/index.js';
+import { HeadAppender, type AppendBuffers } from './appender.js';
 import { HeadQuerier } from './querier.js';
 import { MemPostings } from './postings.js';
 import { MemSeries, memChunks, type ChunkSink } from './series.js';
@@ -64,23 +63,17 @@ export interface HeadCardinality {
 
 const EMPTY_CHUNK = new Uint8Array(2);
 
-/**
- * The head's map key for a label set: length-prefixed names and values, so no value can
- * make two sets collide, and several times cheaper to build than the quoted text form.
- */
-function seriesKey(kv: readonly string[]): string {
-  let k = '';
-  for (let i = 0; i < kv.length; i++) k += kv[i]!.length + ':' + kv[i]!;
-  return k;
-}
-
 export class Head {
   readonly chunkRange: number;
   readonly logger: Logger;
   chunks: ChunkSink | null;
   wal: WAL | null;
   readonly series = new Map<number, MemSeries>();
-  private readonly byKey = new Map<string, MemSeries>();
+  /**
+   * Series by label hash; colliding series are chained through MemSeries.nextSameHash. A
+   * number key costs nothing per series, where a string key would copy every label set.
+   */
+  private readonly byHash = new Map<number, MemSeries>();
   readonly postings = new MemPostings();
   private readonly symbols = new Map<string, string>();
   lastSeriesRef = 0;
@@ -125,7 +118,12 @@ export class Head {
   }
 
   getByLabels(lset: Labels): MemSeries | undefined {
-    return this.byKey.get(seriesKey(lset.kv));
+    return this.lookup(lset, lset.hash());
+  }
+
+  private lookup(lset: Labels, hash: number): MemSeries | undefined {
+    for (let s = this.byHash.get(hash); s !== undefined; s = s.nextSameHash) if (s.labels.equals(lset)) return s;
+    return undefined;
   }
 
   /**
@@ -133,8 +131,8 @@ export class Head {
    * `created` tells the caller it must log a series record.
    */
   getOrCreate(lset: Labels, ref = 0): { s: MemSeries; created: boolean } {
-    const key = seriesKey(lset.kv);
-    const have = this.byKey.get(key);
+    const hash = lset.hash();
+    const have = this.lookup(lset, hash);
     if (have) return { s: have, created: false };
     const kv = lset.kv;
     const ikv: string[] = new Array(kv.length);
@@ -144,11 +142,29 @@ export class Head {
     else if (ref > this.lastSeriesRef) this.lastSeriesRef = ref;
     const s = new MemSeries(ref, labels);
     this.series.set(ref, s);
-    this.byKey.set(key, s);
+    s.nextSameHash = this.byHash.get(hash);
+    this.byHash.set(hash, s);
     this.postings.add(ref, ikv);
     this.stats.numSeries++;
     this.stats.seriesCreated++;
     return { s, created: true };
+  }
+
+  /**
+   * Appender buffers are recycled: every scrape makes an appender, and fresh typed arrays for
+   * each would be garbage the size of the scrape, every few seconds, per target.
+   */
+  private readonly spareBuffers: AppendBuffers[] = [];
+
+  takeAppendBuffers(): AppendBuffers {
+    return this.spareBuffers.pop() ?? { batch: new SampleBatch(), sers: [] };
+  }
+
+  returnAppendBuffers(b: AppendBuffers): void {
+    b.batch.n = 0;
+    b.sers.length = 0;
+    // A few spares cover concurrent scrapes; one huge batch (a backfill) is not kept.
+    if (this.spareBuffers.length < 16 && b.batch.refs.length <= 1 << 16) this.spareBuffers.push(b);
   }
 
   /** A new appender; see HeadAppender for the commit contract. */
@@ -226,7 +242,7 @@ export class Head {
       for (const ref of removed) {
         const s = this.series.get(ref)!;
         this.series.delete(ref);
-        this.byKey.delete(seriesKey(s.labels.kv));
+        this.unlinkHash(s);
         this.tombstones.delete(ref);
       }
       this.stats.numSeries -= removed.size;
@@ -235,6 +251,22 @@ export class Head {
     }
     this.countChunks();
     return removed;
+  }
+
+  private unlinkHash(s: MemSeries): void {
+    const hash = s.labels.hash();
+    let first = this.byHash.get(hash);
+    if (first === s) {
+      if (s.nextSameHash === undefined) this.byHash.delete(hash);
+      else this.byHash.set(hash, s.nextSameHash);
+      return;
+    }
+    for (; first !== undefined; first = first.nextSameHash) {
+      if (first.nextSameHash === s) {
+        first.nextSameHash = s.nextSameHash;
+        return;
+      }
+    }
   }
 
   /** Forgets interned strings no series uses any more. */

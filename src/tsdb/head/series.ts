@@ -47,6 +47,8 @@ export class MemSeries {
   /** Highest t queued by an uncommitted appender, to keep batch order. */
   pendingT = -Infinity;
   meta: Metadata | undefined;
+  /** Next series in the head's hash chain (same label hash). */
+  nextSameHash: MemSeries | undefined = undefined;
 
   constructor(
     readonly ref: number,

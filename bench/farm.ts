@@ -30,6 +30,8 @@ export async function startFarm(targets: number, seriesPerTarget: number): Promi
     for (let i = 0; i < lines.length; i++) body += lines[i] + (tick * 10 + i) + '\n';
     res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' }).end(body);
   });
+  // Go exporters keep idle connections open; Node closes them after 5 s, right when the next scrape comes.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;

@@ -103,7 +103,7 @@ export class HeadAppender implements Appender {
     }
     for (const m of this.metas) {
       const s = head.getByRef(m.ref);
-      if (s) s.meta = { type: m.type, help: m.help, unit: m.unit };
+      if (s) s.meta = head.internMeta(m);
     }
     let mint = Infinity;
     let maxt = -Infinity;

@@ -6,12 +6,13 @@ import type { Labels, Matcher } from '../../model/index.js';
 import { Labels as LabelsClass } from '../../model/index.js';
 import type { Logger } from '../../log/index.js';
 import { nopLogger } from '../../log/index.js';
-import type { Appender, Querier } from '../../storage/index.js';
+import type { Appender, Metadata, Querier } from '../../storage/index.js';
 import { RecordEncoder, SampleBatch, type WAL } from '../wal/index.js';
 import { HeadAppender, type AppendBuffers } from './appender.js';
 import { HeadQuerier } from './querier.js';
 import { MemPostings } from './postings.js';
 import { MemSeries, memChunks, type ChunkSink } from './series.js';
+import { SeriesTable } from './series-table.js';
 
 export interface HeadOptions {
   /** Width of a head chunk range in ms; the DB uses the min block duration (2h by default). */
@@ -68,7 +69,7 @@ export class Head {
   readonly logger: Logger;
   chunks: ChunkSink | null;
   wal: WAL | null;
-  readonly series = new Map<number, MemSeries>();
+  readonly series = new SeriesTable();
   /**
    * Series by label hash; colliding series are chained through MemSeries.nextSameHash. A
    * number key costs nothing per series, where a string key would copy every label set.
@@ -92,6 +93,20 @@ export class Head {
     this.chunks = opts.chunks ?? null;
     this.wal = opts.wal ?? null;
     this.logger = opts.logger ?? nopLogger;
+  }
+
+  /** One shared object per distinct metadata: every series of a family carries the same. */
+  private readonly metas = new Map<string, Metadata>();
+
+  internMeta(m: Metadata): Metadata {
+    const k = `${m.type}\u0000${m.unit}\u0000${m.help}`;
+    let have = this.metas.get(k);
+    if (have === undefined) {
+      if (this.metas.size >= 100_000) this.metas.clear(); // a bound against endlessly changing HELP texts
+      have = { type: m.type, help: m.help, unit: m.unit };
+      this.metas.set(k, have);
+    }
+    return have;
   }
 
   intern(s: string): string {
@@ -134,10 +149,12 @@ export class Head {
     const hash = lset.hash();
     const have = this.lookup(lset, hash);
     if (have) return { s: have, created: false };
-    const kv = lset.kv;
-    const ikv: string[] = new Array(kv.length);
-    for (let i = 0; i < kv.length; i++) ikv[i] = this.intern(kv[i]!);
-    const labels = LabelsClass.fromSortedFlat(ikv);
+    // The caller's label set is adopted, its strings swapped for the interned equal ones: the
+    // scrape cache keeps the same object, so one copy of every label set serves both.
+    const kv = lset.kv as string[];
+    for (let i = 0; i < kv.length; i++) kv[i] = this.intern(kv[i]!);
+    const labels = lset;
+    const ikv = kv;
     if (ref === 0) ref = ++this.lastSeriesRef;
     else if (ref > this.lastSeriesRef) this.lastSeriesRef = ref;
     const s = new MemSeries(ref, labels);

@@ -145,11 +145,11 @@ function seriesView(head: Head, s: MemSeries, mint: number, maxt: number): HeadS
   const refs: number[] = [];
   const mints: number[] = [];
   const maxts: number[] = [];
-  for (let i = 0; i < s.mmRefs.length; i++) {
-    if (s.mmMaxt[i]! < mint || s.mmMint[i]! > maxt) continue;
-    refs.push(s.mmRefs[i]!);
-    mints.push(s.mmMint[i]!);
-    maxts.push(s.mmMaxt[i]!);
+  for (let i = 0, n = s.mmCount(); i < n; i++) {
+    if (s.mmMaxt(i) < mint || s.mmMint(i) > maxt) continue;
+    refs.push(s.mmRef(i));
+    mints.push(s.mmMint(i));
+    maxts.push(s.mmMaxt(i));
   }
   let open: XORChunk | null = null;
   if (s.head && s.head.numSamples() > 0 && s.maxt >= mint && s.headMint <= maxt) open = s.head;

@@ -102,9 +102,7 @@ export async function replayHead(head: Head, walDir: string | null, mapper: Chun
     const c = mm.get(s.ref);
     if (!c) return;
     mm.delete(s.ref);
-    s.mmRefs = c.refs;
-    s.mmMint = c.mints;
-    s.mmMaxt = c.maxts;
+    for (let i = 0; i < c.refs.length; i++) s.pushMmChunk(c.refs[i]!, c.mints[i]!, c.maxts[i]!);
     s.maxt = c.maxts[c.maxts.length - 1]!;
     head.updateMinMax(c.mints[0]!, s.maxt);
   };
@@ -133,7 +131,7 @@ export async function replayHead(head: Head, walDir: string | null, mapper: Chun
         case RecordType.Metadata:
           for (const m of decodeMetadata(rec)) {
             const s = head.series.get(multiRef.get(m.ref) ?? m.ref);
-            if (s) s.meta = { type: m.type, help: m.help, unit: m.unit };
+            if (s) s.meta = head.internMeta(m);
           }
           break;
         default:

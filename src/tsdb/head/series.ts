@@ -31,10 +31,11 @@ export function computeChunkEndTime(start: number, cur: number, max: number): nu
 }
 
 export class MemSeries {
-  /** Completed chunks, oldest first: sink refs and time bounds (parallel arrays of numbers). */
-  mmRefs: number[] = [];
-  mmMint: number[] = [];
-  mmMaxt: number[] = [];
+  /**
+   * Completed chunks, oldest first, as [ref, mint, maxt] triples in one array of doubles (null
+   * while there are none): one allocation per series instead of three.
+   */
+  private mm: number[] | null = null;
   head: XORChunk | null = null;
   private app: XORAppender | null = null;
   headMint = Infinity;
@@ -55,19 +56,39 @@ export class MemSeries {
     readonly labels: Labels,
   ) {}
 
+  /** Number of completed chunks. */
+  mmCount(): number {
+    return this.mm === null ? 0 : this.mm.length / 3;
+  }
+  mmRef(i: number): number {
+    return this.mm![3 * i]!;
+  }
+  mmMint(i: number): number {
+    return this.mm![3 * i + 1]!;
+  }
+  mmMaxt(i: number): number {
+    return this.mm![3 * i + 2]!;
+  }
+
+  /** Appends a completed chunk (newer than all others). */
+  pushMmChunk(ref: number, mint: number, maxt: number): void {
+    if (this.mm === null) this.mm = [ref, mint, maxt];
+    else this.mm.push(ref, mint, maxt);
+  }
+
   /** Min time over all chunks, or Infinity. */
   minTime(): number {
-    if (this.mmMint.length > 0) return this.mmMint[0]!;
+    if (this.mm !== null) return this.mm[1]!;
     return this.head ? this.headMint : Infinity;
   }
 
   numChunks(): number {
-    return this.mmRefs.length + (this.head ? 1 : 0);
+    return this.mmCount() + (this.head ? 1 : 0);
   }
 
   /** Newest time covered by a completed chunk, or -Infinity. */
   mmMaxTime(): number {
-    return this.mmMaxt.length > 0 ? this.mmMaxt[this.mmMaxt.length - 1]! : -Infinity;
+    return this.mm !== null ? this.mm[this.mm.length - 1]! : -Infinity;
   }
 
   /** True when v has the same bits as the newest value (so NaN == NaN, StaleNaN != NaN). */
@@ -121,9 +142,7 @@ export class MemSeries {
     if (c === null || c.numSamples() === 0) return;
     const bytes = c.bytes();
     const ref = sink ? sink.write(this.ref, this.headMint, this.maxt, c.encoding(), bytes) : memChunks.put(bytes.slice());
-    this.mmRefs.push(ref);
-    this.mmMint.push(this.headMint);
-    this.mmMaxt.push(this.maxt);
+    this.pushMmChunk(ref, this.headMint, this.maxt);
     this.head = null;
     this.app = null;
   }
@@ -131,12 +150,12 @@ export class MemSeries {
   /** Drops completed chunks ending before mint; returns how many went. */
   truncateChunksBefore(mint: number): number {
     let k = 0;
-    while (k < this.mmMaxt.length && this.mmMaxt[k]! < mint) k++;
+    const n = this.mmCount();
+    while (k < n && this.mmMaxt(k) < mint) k++;
     if (k > 0) {
-      if (memChunks.owns(this.mmRefs[0]!)) for (let i = 0; i < k; i++) memChunks.drop(this.mmRefs[i]!);
-      this.mmRefs.splice(0, k);
-      this.mmMint.splice(0, k);
-      this.mmMaxt.splice(0, k);
+      if (memChunks.owns(this.mmRef(0))) for (let i = 0; i < k; i++) memChunks.drop(this.mmRef(i));
+      if (k === n) this.mm = null;
+      else this.mm!.splice(0, 3 * k);
     }
     if (this.head !== null && this.maxt < mint) {
       this.head = null;
@@ -148,7 +167,7 @@ export class MemSeries {
 
   /** Restores the last-value state after completed chunks were attached at replay. */
   setLastFromChunks(): void {
-    if (this.mmMaxt.length > 0 && this.head === null) this.maxt = Math.max(this.maxt, this.mmMaxTime());
+    if (this.mm !== null && this.head === null) this.maxt = Math.max(this.maxt, this.mmMaxTime());
   }
 }
 

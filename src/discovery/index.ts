@@ -1,4 +1,4 @@
-// discovery: service discovery manager and providers (static, file, http, dns), plus the
+// discovery: service discovery manager and providers (static, file, http, dns, kubernetes, consul), plus the
 // http_client_config client they and the scrape loop share. Other areas import only this file.
 export type { TargetGroup, Discoverer, DiscovererContext, DiscovererFactory } from './types.js';
 export { DiscoveryManager, registerDiscoverer, type JobGroups, type Subscriber, type DiscoveryManagerOptions } from './manager.js';

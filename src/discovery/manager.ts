@@ -1,11 +1,13 @@
 // The discovery manager: runs one provider per SD config entry of every job, keeps the
 // latest groups per (provider, source), and tells subscribers the full picture per job at
 // most once per update interval (Prometheus batches the same way, every 5 s by default).
-import type { ServiceDiscoveryConfigs, StaticConfig, FileSDConfig, HTTPSDConfig, DNSSDConfig } from '../config/index.js';
+import type { ServiceDiscoveryConfigs, StaticConfig, FileSDConfig, HTTPSDConfig, DNSSDConfig, KubernetesSDConfig, ConsulSDConfig } from '../config/index.js';
 import { nopLogger, type Logger } from '../log/index.js';
+import { ConsulDiscoverer } from './consul/index.js';
 import { DnsDiscoverer, type DnsResolver } from './dns.js';
 import { FileDiscoverer } from './file.js';
 import { HttpDiscoverer } from './http.js';
+import { KubernetesDiscoverer } from './kubernetes/index.js';
 import { StaticDiscoverer, staticGroups } from './static.js';
 import type { Discoverer, DiscovererFactory, TargetGroup } from './types.js';
 
@@ -78,7 +80,8 @@ export class DiscoveryManager {
     const wanted: { job: string; key: string; index: number; cfg: unknown; fingerprint: string }[] = [];
     for (const [job, sd] of entries) {
       for (const [key, list] of Object.entries(sd as Record<string, unknown>)) {
-        if (!key.endsWith('_configs') || !Array.isArray(list)) continue;
+        // Only SD lists: a whole scrape config may come in, with relabel_configs and the like.
+        if ((key !== 'static_configs' && !key.endsWith('_sd_configs')) || !Array.isArray(list)) continue;
         if (key === 'static_configs') {
           // All static configs of a job are one provider, with sources "0", "1", ...
           if (list.length > 0) wanted.push({ job, key, index: 0, cfg: list, fingerprint: `${job}\x00${key}\x00${JSON.stringify(list)}` });
@@ -124,6 +127,10 @@ export class DiscoveryManager {
         return new HttpDiscoverer(cfg as HTTPSDConfig, this.userAgent);
       case 'dns_sd_configs':
         return new DnsDiscoverer(cfg as DNSSDConfig, this.dnsResolver);
+      case 'kubernetes_sd_configs':
+        return new KubernetesDiscoverer(cfg as KubernetesSDConfig, { userAgent: this.userAgent });
+      case 'consul_sd_configs':
+        return new ConsulDiscoverer(cfg as ConsulSDConfig, this.userAgent);
     }
     this.logger.warn('Service discovery mechanism not supported by promts yet; its targets are ignored', { mechanism: key });
     return undefined;

@@ -30,15 +30,6 @@ test('promts --help lists every command of the toolkit', async () => {
   for (const cmd of EXPECTED) assert.match(all, new RegExp(`^\\s+${cmd.replace(' ', ' ')}(\\s|$)`, 'm'), `no help line for "${cmd}"`);
 });
 
-test('a command that is not built yet says so on stderr and exits 1 with no stdout', async () => {
-  // install-service (#8), dashboard (#9) and check rules (#7) have landed; when
-  // tsdb create-blocks-from rules (issue #3) lands, point this at a command still unbuilt.
-  const r = await runCli(['tsdb', 'create-blocks-from', 'rules', '--start', '0', 'rules.yml']);
-  assert.equal(r.code, 1);
-  assert.equal(r.stdout, '');
-  assert.match(r.stderr, /not built yet \(tracked in issue #3\)/);
-});
-
 test('an unknown top-level command suggests the nearest one', async () => {
   const r = await runCli(['servr']);
   assert.notEqual(r.code, 0);

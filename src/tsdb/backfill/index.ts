@@ -2,29 +2,13 @@
 // into TSDB blocks, the way promtool 2.42 cuts and writes them.
 import { readFileSync } from 'node:fs';
 import { mkdirSync } from 'node:fs';
-import { PromtsError, isStaleNaN, type Labels } from '../../model/index.js';
+import { BackfillError, compatibleBlockDuration, DEFAULT_BLOCK_DURATION } from './common.js';
+import { SeriesBuf } from './series-buf.js';
 import { Entry, OpenMetricsParser, TextParseError } from '../../textparse/index.js';
-import { Block, formatBlockList, writeBlock, type BlockSeriesInput } from '../block/index.js';
+import { Block, formatBlockList, writeBlock } from '../block/index.js';
 
-const HOUR = 3600_000;
-export const DEFAULT_BLOCK_DURATION = 2 * HOUR;
-
-export class BackfillError extends PromtsError {
-  constructor(message: string, hint?: string) {
-    super('backfill', message, hint);
-  }
-}
-
-/**
- * promtool's getCompatibleBlockDuration: 2h, or the largest of Prometheus's exponential block
- * ranges (2h × 3^i, i < 10) that does not exceed --max-block-duration.
- */
-export function compatibleBlockDuration(maxBlockDuration: number): number {
-  if (maxBlockDuration <= DEFAULT_BLOCK_DURATION) return DEFAULT_BLOCK_DURATION;
-  let best = DEFAULT_BLOCK_DURATION;
-  for (let i = 0, r = DEFAULT_BLOCK_DURATION; i < 10; i++, r *= 3) if (r <= maxBlockDuration) best = r;
-  return best;
-}
+export { BackfillError, compatibleBlockDuration, DEFAULT_BLOCK_DURATION } from './common.js';
+export { createBlocksFromRules, type RulesBackfillOptions } from './rules.js';
 
 export interface BackfillOptions {
   maxBlockDuration?: number;
@@ -32,35 +16,8 @@ export interface BackfillOptions {
   quiet?: boolean;
   /** Receives promtool's block table, one block at a time. */
   out?: (text: string) => void;
-}
-
-/** One series' samples of the block being built, in growable typed arrays (keeps stale NaN bits). */
-class SeriesBuf implements BlockSeriesInput {
-  ts = new Float64Array(32);
-  vs = new Float64Array(32);
-  n = 0;
-  constructor(readonly labels: Labels) {}
-  push(t: number, v: number): void {
-    if (this.n === this.ts.length) {
-      const ts = new Float64Array(this.n * 2);
-      ts.set(this.ts);
-      this.ts = ts;
-      const vs = new Float64Array(this.n * 2);
-      vs.set(this.vs);
-      this.vs = vs;
-    }
-    this.ts[this.n] = t;
-    if (v !== v && !isStaleNaN(v)) {
-      // Go's strconv.ParseFloat("NaN") is math.NaN(), bits 0x7ff8000000000001; JavaScript's NaN
-      // is ...0000. The XOR encoding stores the bits, so match Go's to get promtool's blocks.
-      const words = new Uint32Array(this.vs.buffer, this.n * 8, 2);
-      words[0] = 1; // little-endian: low word first
-      words[1] = 0x7ff80000;
-      this.n++;
-      return;
-    }
-    this.vs[this.n++] = v;
-  }
+  /** Called after each block window (one pass over the input each). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** Reads an OpenMetrics file and writes blocks into outputDir; returns the new block ULIDs. */
@@ -77,8 +34,11 @@ export function createBlocksFromOpenMetrics(inputFile: string, outputDir: string
   const written: string[] = [];
   let wroteHeader = false;
   let nextSampleTs = Infinity;
+  const first = blockDuration * Math.floor(mint / blockDuration);
+  const windows = Math.floor((maxt - first) / blockDuration) + 1;
   // One pass over the input per block window, as promtool does: memory stays one block's worth.
-  for (let t = blockDuration * Math.floor(mint / blockDuration); t <= maxt; t += blockDuration) {
+  for (let t = first; t <= maxt; t += blockDuration) {
+    opts.onProgress?.((t - first) / blockDuration, windows);
     const upper = t + blockDuration;
     if (nextSampleTs !== Infinity && nextSampleTs >= upper) continue;
     nextSampleTs = Infinity;
@@ -115,6 +75,7 @@ export function createBlocksFromOpenMetrics(inputFile: string, outputDir: string
       wroteHeader = true;
     }
   }
+  opts.onProgress?.(windows, windows);
   return written;
 }
 

@@ -12,3 +12,4 @@ export { newULID, ulidTime } from './ulid.js';
 export { BlockCorruptError, BlockOpenError, ChunkUnsupportedError } from './errors.js';
 export { writeBlock, cutChunks, DEFAULT_CHUNK_RANGE, type BlockSeriesInput, type WriteBlockOptions, type WrittenBlock } from './writer.js';
 export { formatBlockList, analyzeBlock, pickBlock, AnalyzeError, dumpSamples, dumpDataDir, HeadNeededError, formatCliError, parseSeriesSelector, type OpenWithHead, SelectorParseError, formatGoDuration, formatGoG, formatBase2Bytes } from './inspect/index.js';
+export { compactBlocks, compactedMeta, type CompactMode, type CompactOptions } from './compact.js';

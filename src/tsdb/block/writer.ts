@@ -31,6 +31,11 @@ export interface WriteBlockOptions {
   chunkRange?: number;
   segmentSize?: number;
   compaction?: BlockMeta['compaction'];
+  /**
+   * The block's [minTime, maxTime) when it is not the samples' span: a compacted block covers
+   * its parents' whole range, as Prometheus's CompactBlockMetas records it.
+   */
+  timeRange?: { minTime: number; maxTime: number };
 }
 
 export const DEFAULT_CHUNK_RANGE = 2 * 60 * 60 * 1000;
@@ -74,8 +79,8 @@ export function writeBlock(parentDir: string, series: readonly BlockSeriesInput[
     writeIndexFile(join(tmp, 'index'), indexSeries);
     const meta: BlockMeta = {
       ulid,
-      minTime,
-      maxTime: maxTime + 1,
+      minTime: opts.timeRange?.minTime ?? minTime,
+      maxTime: opts.timeRange?.maxTime ?? maxTime + 1,
       stats: { numSamples, numSeries: indexSeries.length, numChunks },
       compaction: opts.compaction ?? { level: 1, sources: [ulid] },
       version: META_VERSION_1,

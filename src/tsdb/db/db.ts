@@ -2,7 +2,8 @@
 // the lock, loads blocks, replays chunks_head + checkpoint + WAL into the head (repairing a
 // damaged WAL as Prometheus does), then serves merged queries. Head compaction writes the
 // oldest chunk range of the head as a block, then truncates the head, chunks_head and the
-// WAL (checkpoint + delete old segments); retention deletes old blocks by time and size.
+// WAL (checkpoint + delete old segments); leveled compaction then merges blocks (plan.ts);
+// retention deletes old blocks by time and size.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../../log/index.js';
@@ -16,6 +17,10 @@ import { Head, HeadAppender, replayHead, rangeForTimestamp, type HeadCardinality
 import { WAL, deleteCheckpoints, removeTmpDirs } from '../wal/index.js';
 import { acquireLock } from './lock.js';
 import { TaskError, TaskWorker, runTask, type Task, type TaskResult, type WriteBlockTask } from './tasks.js';
+import { blockRanges, planCompaction } from './plan.js';
+import { snapshotBlock } from './snapshot.js';
+import { CompactionError } from './errors.js';
+import type { CompactMode } from '../block/index.js';
 
 export interface DBOptions {
   /** --storage.tsdb.retention.time in ms; 0 disables. Default 15d, or none when retentionSize is set. */
@@ -26,7 +31,7 @@ export interface DBOptions {
   walCompression?: boolean;
   /** --storage.tsdb.min-block-duration (ms): head chunk range and block size. Default 2h. */
   minBlockDuration?: number;
-  /** --storage.tsdb.max-block-duration (ms). Kept for the flags page; blocks are not merged yet. */
+  /** --storage.tsdb.max-block-duration (ms): blocks are merged up to this size. Default: the min block duration (no merging). */
   maxBlockDuration?: number;
   /** --storage.tsdb.no-lockfile. */
   noLockfile?: boolean;
@@ -51,6 +56,16 @@ export class DB implements Storage {
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
   private readonly worker = new TaskWorker();
+  /** Compaction ranges: 2h, 6h, 18h, ... up to the max block duration. */
+  readonly ranges: number[];
+  /**
+   * Blocks whose compaction failed in this process. Prometheus writes compaction.failed into
+   * their meta.json; promts keeps that in memory so a failing disk never has a parent's
+   * meta.json rewritten. The planner skips their range until restart.
+   */
+  private readonly failedCompactions = new Set<string>();
+  /** Serialises everything that replaces blocks (compaction, clean_tombstones, snapshot). */
+  private blockOps: Promise<unknown> = Promise.resolve();
 
   /** @internal use openDB */
   constructor(
@@ -64,6 +79,7 @@ export class DB implements Storage {
     private readonly releaseLock: () => void,
   ) {
     this.chunkRange = opts.minBlockDuration;
+    this.ranges = blockRanges(opts.minBlockDuration, opts.maxBlockDuration);
     this.blocks = blocks;
     this.replayProgress = progress;
     this.head = new Head({ chunkRange: this.chunkRange, chunks: mapper, wal, logger });
@@ -133,7 +149,7 @@ export class DB implements Storage {
   /** Runs head compaction and retention once; concurrent calls share one run. */
   compact(): Promise<void> {
     if (!this.compacting) {
-      this.compacting = this.runCompaction().finally(() => {
+      this.compacting = this.exclusive(() => this.runCompaction()).finally(() => {
         this.compacting = null;
       });
     }
@@ -146,7 +162,97 @@ export class DB implements Storage {
       const maxt = rangeForTimestamp(mint, this.chunkRange);
       await this.compactHeadRange(mint, maxt);
     }
+    if (!this.closed) await this.compactBlocks();
     if (!this.closed) this.applyRetention();
+  }
+
+  /** Runs fn once every earlier block-replacing operation has finished. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const p = this.blockOps.then(fn, fn);
+    this.blockOps = p.catch(() => undefined);
+    return p;
+  }
+
+  /** Merges blocks as Prometheus's LeveledCompactor plans it, until the plan is empty. */
+  private async compactBlocks(): Promise<void> {
+    for (;;) {
+      if (this.closed) return;
+      const plan = planCompaction(
+        this.blocks.map((b) => b.meta),
+        this.ranges,
+        this.failedCompactions,
+      );
+      if (plan.length === 0) return;
+      if (this.compactable()) {
+        // The head comes first: a long merge must not let it grow past its range.
+        this.logger.warn('aborting block compactions to persit the head block');
+        return;
+      }
+      await this.replaceBlocks(plan, 'merge');
+    }
+  }
+
+  /**
+   * Writes the blocks `ulids` as one new block, then swaps it in and deletes them. On failure
+   * the parents stay as they are (the half-written block is removed by the writer).
+   */
+  private async replaceBlocks(ulids: readonly string[], mode: CompactMode): Promise<void> {
+    const start = performance.now();
+    const ulid = newULID();
+    const dirs = ulids.map((u) => join(this.dir, u));
+    let res: Extract<TaskResult, { kind: 'compactBlocks' }>;
+    try {
+      res = (await this.offload(async () => ({ kind: 'compactBlocks', parentDir: this.dir, dirs, ulid, chunkRange: this.chunkRange, mode }))) as Extract<TaskResult, { kind: 'compactBlocks' }>;
+    } catch (e) {
+      for (const u of ulids) this.failedCompactions.add(u);
+      const msg = e instanceof Error ? e.message : String(e);
+      throw new CompactionError(`compact blocks [${ulids.join(' ')}] in ${this.dir}: ${msg}`, 'the parent blocks are untouched; free disk space or fix the permissions of the data dir, then restart to retry');
+    }
+    const gone = new Set(ulids);
+    const kept = this.blocks.filter((b) => !gone.has(b.meta.ulid));
+    if (res.dir) kept.push(Block.open(res.dir));
+    kept.sort((a, b) => a.meta.minTime - b.meta.minTime);
+    this.blocks = kept;
+    const duration = `${(performance.now() - start).toFixed(3)}ms`;
+    if (res.meta) this.logger.info('compact blocks', { count: ulids.length, mint: res.meta.minTime, maxt: res.meta.maxTime, ulid, sources: `[${ulids.join(' ')}]`, duration });
+    else this.logger.info('compact blocks resulted in empty block', { count: ulids.length, sources: `[${ulids.join(' ')}]`, duration });
+    // The new block is renamed into place and fsynced before this point; were we to crash
+    // now, startup deletes the parents it names.
+    for (const u of ulids) deleteBlockDir(this.dir, u);
+  }
+
+  /**
+   * The admin API's clean_tombstones: rewrites every block that has tombstones without the
+   * deleted samples and removes the old block.
+   */
+  cleanTombstones(): Promise<void> {
+    return this.exclusive(async () => {
+      for (const b of [...this.blocks]) {
+        if (this.closed) return;
+        if (b.tombstones.numIntervals() === 0) continue;
+        await this.replaceBlocks([b.meta.ulid], 'rewrite');
+      }
+    });
+  }
+
+  /**
+   * Writes every block (hard links) and, with withHead, the head's samples as one more block
+   * into dir, as Prometheus's DB.Snapshot. dir must not be the data dir itself.
+   */
+  snapshot(dir: string, withHead: boolean): Promise<void> {
+    return this.exclusive(async () => {
+      mkdirSync(dir, { recursive: true });
+      for (const b of this.blocks) {
+        this.logger.info('Snapshotting block', { block: b.meta.ulid });
+        snapshotBlock(b, dir);
+      }
+      const h = this.head.stats;
+      if (!withHead || h.minTime === Infinity || h.maxTime === -Infinity) return;
+      const { minTime: mint, maxTime: maxt } = h;
+      // Blocks are half-open [mint, maxt): the head's last sample is at maxt, so maxt + 1.
+      const task = async (): Promise<WriteBlockTask> => ({ kind: 'writeBlock', parentDir: dir, ulid: newULID(), chunkRange: this.chunkRange, mint, maxt: maxt + 1, series: await collectHeadRange(this.head, mint, maxt) });
+      await this.offload(task);
+    });
   }
 
   /** Writes head data in [mint, maxt) as a block, then truncates head and WAL at maxt. */
@@ -287,6 +393,8 @@ export class DB implements Storage {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     if (this.compacting) await this.compacting.catch(() => undefined);
+    // A clean_tombstones or snapshot in progress finishes before the worker and files close.
+    await this.blockOps;
     this.closed = true;
     await this.worker.close();
     this.mapper.close();
@@ -393,7 +501,7 @@ export async function openDB(dir: string, options: DBOptions = {}, logger: Logge
     retentionSize: options.retentionSize ?? 0,
     walCompression: options.walCompression ?? true,
     minBlockDuration: options.minBlockDuration ?? DEFAULT_BLOCK_DURATION_MS,
-    maxBlockDuration: options.maxBlockDuration ?? DEFAULT_BLOCK_DURATION_MS,
+    maxBlockDuration: options.maxBlockDuration ?? options.minBlockDuration ?? DEFAULT_BLOCK_DURATION_MS,
     noLockfile: options.noLockfile ?? false,
     walSegmentSize: options.walSegmentSize ?? 128 * 1024 * 1024,
     backgroundCompaction: options.backgroundCompaction ?? true,

@@ -1,11 +1,11 @@
-// Long CPU work of the DB as plain-data tasks: writing a block from head samples and writing a
-// WAL checkpoint. runTask does it in the calling thread; TaskWorker hands it to a worker
+// Long CPU work of the DB as plain-data tasks: writing a block from head samples, merging
+// blocks (compaction, clean_tombstones) and writing a WAL checkpoint. runTask does it in the calling thread; TaskWorker hands it to a worker
 // thread (transferring the sample arrays, not copying them) so scrapes and queries on the main
 // event loop are not stalled by a compaction.
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { Labels } from '../../model/index.js';
-import { writeBlock, writeMeta, type BlockMeta } from '../block/index.js';
+import { compactBlocks, writeBlock, writeMeta, type BlockMeta, type CompactMode } from '../block/index.js';
 import { createCheckpoint } from '../wal/index.js';
 
 export interface WriteBlockTask {
@@ -30,8 +30,18 @@ export interface CheckpointTask {
   compress: boolean;
 }
 
-export type Task = WriteBlockTask | CheckpointTask;
-export type TaskResult = { kind: 'writeBlock'; dir: string | null; meta: BlockMeta | null } | { kind: 'checkpoint' };
+/** Merges or rewrites blocks on disk into a new one (reads the parents itself: nothing to transfer). */
+export interface CompactBlocksTask {
+  kind: 'compactBlocks';
+  parentDir: string;
+  dirs: string[];
+  ulid: string;
+  chunkRange: number;
+  mode: CompactMode;
+}
+
+export type Task = WriteBlockTask | CheckpointTask | CompactBlocksTask;
+export type TaskResult = { kind: 'writeBlock'; dir: string | null; meta: BlockMeta | null } | { kind: 'compactBlocks'; dir: string | null; meta: BlockMeta | null } | { kind: 'checkpoint' };
 
 export async function runTask(task: Task): Promise<TaskResult> {
   if (task.kind === 'writeBlock') {
@@ -42,6 +52,10 @@ export async function runTask(task: Task): Promise<TaskResult> {
     const meta: BlockMeta = { ...written.meta, minTime: task.mint, maxTime: task.maxt };
     writeMeta(join(written.dir, 'meta.json'), meta);
     return { kind: 'writeBlock', dir: written.dir, meta };
+  }
+  if (task.kind === 'compactBlocks') {
+    const written = compactBlocks(task.parentDir, task.dirs, { mode: task.mode, ulid: task.ulid, chunkRange: task.chunkRange });
+    return { kind: 'compactBlocks', dir: written?.dir ?? null, meta: written?.meta ?? null };
   }
   const keep = new Set<number>(task.keep);
   await createCheckpoint(task.walDir, task.from, task.to, (ref) => keep.has(ref), task.mint, { compress: task.compress });
@@ -102,7 +116,7 @@ export class TaskWorker {
   run(task: Task): Promise<TaskResult> {
     const transfer: ArrayBuffer[] = [];
     if (task.kind === 'writeBlock') for (const s of task.series) transfer.push(s.ts.buffer as ArrayBuffer, s.vs.buffer as ArrayBuffer);
-    else transfer.push(task.keep.buffer as ArrayBuffer);
+    else if (task.kind === 'checkpoint') transfer.push(task.keep.buffer as ArrayBuffer);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });

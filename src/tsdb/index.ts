@@ -9,9 +9,11 @@
 //   db.appender() / db.querier(mint, maxt)   // storage.Storage
 //   db.headStats()             // plain numbers for prometheus_tsdb_head_* metrics
 //   db.headCardinality(10)     // /api/v1/status/tsdb
+//   await db.cleanTombstones() / await db.snapshot(dir, withHead)   // admin API
 //   await db.close()
 export { DB, openDB, DBLockError, DEFAULT_RETENTION_MS, DEFAULT_BLOCK_DURATION_MS, type DBOptions } from './db/index.js';
 export { openDBReadOnly, ReadWalError, type ReadOnlyDB } from './db/index.js';
+export { snapshotName, blockRanges, planCompaction, CompactionError } from './db/index.js';
 export { Head, type HeadStats, type HeadCardinality, type CardinalityStat, type ReplayProgress } from './head/index.js';
 export {
   WAL,
@@ -30,6 +32,8 @@ export {
   lastCheckpoint,
   listSegments,
   openSegmentsReader,
+  snappyCompress,
+  snappyDecompress,
   type WalOptions,
 } from './wal/index.js';
 export { ChunkDiskMapper, HeadChunkCorruptionError } from './chunks/index.js';

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
-import { eventually, freePort, startServer, tempDir, waitForHttp, type RunningProcess } from '../helpers/index.js';
+import { eventually, freePort, tempDir, waitForHttp, type RunningProcess } from '../helpers/index.js';
+import { startPromtsServer } from './server.js';
 import { exportSeries, startVM, vmBinary } from './vm.js';
 import { listen } from './prom.js';
 
@@ -41,7 +42,7 @@ remote_write:
 `,
   );
   const port = await freePort();
-  const srv = startServer([`--config.file=${cfg}`, `--storage.tsdb.path=${join(dir.path, 'data')}`, `--web.listen-address=127.0.0.1:${port}`]);
+  const srv = startPromtsServer([`--config.file=${cfg}`, `--storage.tsdb.path=${join(dir.path, 'data')}`, `--web.listen-address=127.0.0.1:${port}`]);
   procs.push(srv);
   await waitForHttp(`http://127.0.0.1:${port}/-/ready`, 40_000, srv);
   const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
-import { eventually, freePort, startServer, tempDir, waitForHttp, type RunningProcess } from '../helpers/index.js';
+import { eventually, freePort, tempDir, waitForHttp, type RunningProcess } from '../helpers/index.js';
+import { startPromtsServer } from './server.js';
 import { listen, promBinary, promSamples, startPrometheus } from './prom.js';
 
 const procs: RunningProcess[] = [];
@@ -24,7 +25,7 @@ const asPairs = (r: Result) => r.values.map(([t, v]) => `${Math.round(t * 1000)}
 test('promts server receives remote write from prometheus and serves it by PromQL and remote read', { skip: promBinary ? false : 'Debian prometheus is not installed', timeout: 60_000 }, async (t) => {
   const port = await freePort();
   writeFileSync(join(dir.path, 'promts.yml'), 'global: {scrape_interval: 1h}\n');
-  const srv = startServer([`--config.file=${join(dir.path, 'promts.yml')}`, `--storage.tsdb.path=${join(dir.path, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--web.enable-remote-write-receiver']);
+  const srv = startPromtsServer([`--config.file=${join(dir.path, 'promts.yml')}`, `--storage.tsdb.path=${join(dir.path, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--web.enable-remote-write-receiver']);
   procs.push(srv);
   await waitForHttp(`http://127.0.0.1:${port}/-/ready`, 40_000, srv);
   const probe = await fetch(`http://127.0.0.1:${port}/api/v1/write`, { method: 'POST', body: '' });

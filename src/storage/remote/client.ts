@@ -4,7 +4,8 @@
 // with retry_on_http_429; any other non-2xx is final and the batch is counted as failed.
 import { readFileSync } from 'node:fs';
 import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
-import type { HTTPClientConfig } from '../../config/index.js';
+import type { HTTPClientConfig, SigV4Config } from '../../config/index.js';
+import { authorizerFor, type Authorizer } from './auth.js';
 import { RemoteError } from './errors.js';
 
 export interface RemoteClientOptions {
@@ -13,6 +14,8 @@ export interface RemoteClientOptions {
   readonly headers?: Readonly<Record<string, string>>;
   readonly retryOn429?: boolean;
   readonly http?: Partial<HTTPClientConfig>;
+  /** remote_write only: sign requests for AWS (service aps) instead of other credentials. */
+  readonly sigv4?: SigV4Config;
 }
 
 /** Longest error body kept in a message, as Prometheus truncates it (maxErrMsgLen = 1024). */
@@ -21,15 +24,16 @@ const MAX_ERR_BODY = 1024;
 export class RemoteClient {
   private readonly dispatcher: Dispatcher;
   private readonly headers: Record<string, string>;
+  private readonly auth: Authorizer | undefined;
 
   constructor(private readonly opts: RemoteClientOptions) {
     const http = opts.http ?? {};
     const tls = http.tls_config;
     const connect = tls ? { rejectUnauthorized: !tls.insecure_skip_verify, servername: tls.server_name || undefined, ca: tls.ca_file ? readFileSync(tls.ca_file) : undefined, cert: tls.cert_file ? readFileSync(tls.cert_file) : undefined, key: tls.key_file ? readFileSync(tls.key_file) : undefined } : undefined;
     this.dispatcher = http.proxy_url ? new ProxyAgent({ uri: http.proxy_url, requestTls: connect, connect }) : new Agent({ connect, keepAliveTimeout: 30_000 });
-    this.headers = { ...opts.headers };
-    const auth = authHeader(http);
-    if (auth) this.headers['authorization'] = auth;
+    this.headers = {};
+    for (const [k, v] of Object.entries(opts.headers ?? {})) this.headers[k.toLowerCase()] = v;
+    this.auth = authorizerFor(opts.url, opts.timeoutMs, http, opts.sigv4);
   }
 
   get url(): string {
@@ -41,13 +45,34 @@ export class RemoteClient {
    * 'remote_recoverable' or 'remote_unrecoverable'.
    */
   async post(body: Uint8Array, headers: Readonly<Record<string, string>>, signal?: AbortSignal): Promise<Buffer> {
-    const timeout = AbortSignal.timeout(this.opts.timeoutMs);
-    const sig = signal ? AbortSignal.any([timeout, signal]) : timeout;
+    // One controller and a cleared timer per request: AbortSignal.timeout would fire (and build
+    // a DOMException) remote_timeout after every request, done or not.
+    const ac = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      ac.abort();
+    }, this.opts.timeoutMs);
+    const onAbort = (): void => ac.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) ac.abort();
+    try {
+      return await this.send(body, headers, ac.signal, () => timedOut);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private async send(body: Uint8Array, headers: Readonly<Record<string, string>>, sig: AbortSignal, timedOut: () => boolean): Promise<Buffer> {
     let res: Dispatcher.ResponseData;
     try {
-      res = await request(this.opts.url, { method: 'POST', body, headers: { ...this.headers, ...headers }, signal: sig, dispatcher: this.dispatcher });
+      const h = { ...this.headers, ...headers };
+      // Credentials last: a SigV4 signature covers the final headers and the body.
+      if (this.auth) await this.auth.authorize('POST', this.opts.url, h, body);
+      res = await request(this.opts.url, { method: 'POST', body, headers: h, signal: sig, dispatcher: this.dispatcher });
     } catch (e) {
-      const msg = timeout.aborted ? 'context deadline exceeded' : e instanceof Error ? e.message : String(e);
+      const msg = timedOut() ? 'context deadline exceeded' : e instanceof Error ? e.message : String(e);
       throw new RemoteError('remote_recoverable', `Post "${this.opts.url}": ${msg}`, 'The remote end is unreachable or slow; samples stay in the WAL and are retried.');
     }
     const chunks: Buffer[] = [];
@@ -69,7 +94,7 @@ export class RemoteClient {
   }
 
   async close(): Promise<void> {
-    await this.dispatcher.close();
+    await Promise.all([this.dispatcher.close(), this.auth?.close()]);
   }
 }
 
@@ -79,18 +104,4 @@ function parseRetryAfter(v: string | string[] | undefined): number {
   if (Number.isFinite(s)) return s > 0 ? s * 1000 : 0;
   const d = Date.parse(v);
   return Number.isFinite(d) ? Math.max(0, d - Date.now()) : 0;
-}
-
-function authHeader(cfg: Partial<HTTPClientConfig>): string | undefined {
-  if (cfg.basic_auth) {
-    const pw = cfg.basic_auth.password_file ? readFileSync(cfg.basic_auth.password_file, 'utf8').trim() : (cfg.basic_auth.password ?? '');
-    return 'Basic ' + Buffer.from(`${cfg.basic_auth.username}:${pw}`).toString('base64');
-  }
-  if (cfg.authorization && (cfg.authorization.credentials || cfg.authorization.credentials_file)) {
-    const cred = cfg.authorization.credentials_file ? readFileSync(cfg.authorization.credentials_file, 'utf8').trim() : (cfg.authorization.credentials ?? '');
-    return `${cfg.authorization.type || 'Bearer'} ${cred}`;
-  }
-  if (cfg.bearer_token_file) return 'Bearer ' + readFileSync(cfg.bearer_token_file, 'utf8').trim();
-  if (cfg.bearer_token) return 'Bearer ' + cfg.bearer_token;
-  return undefined;
 }

@@ -1,6 +1,6 @@
 // The transport framing of remote write 1.0 and remote read: snappy *block* format (not the
 // framed/stream format) and the headers Prometheus 2.42 sends.
-import snappy from 'snappy';
+import { snappyCompress, snappyDecompress } from '../../tsdb/index.js';
 
 export const REMOTE_WRITE_VERSION = '0.1.0';
 export const REMOTE_READ_VERSION = '0.1.0';
@@ -26,10 +26,5 @@ export function readHeaders(): Record<string, string> {
   };
 }
 
-export function compress(b: Uint8Array): Buffer {
-  return snappy.compressSync(Buffer.from(b.buffer, b.byteOffset, b.length));
-}
-
-export function decompress(b: Uint8Array): Buffer {
-  return snappy.uncompressSync(Buffer.from(b.buffer, b.byteOffset, b.length), { asBuffer: true }) as Buffer;
-}
+export const compress = snappyCompress;
+export const decompress = snappyDecompress;

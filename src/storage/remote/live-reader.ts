@@ -5,7 +5,7 @@
 // tolerates it.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { crc32c } from '@node-rs/crc32';
-import snappy from 'snappy';
+import { decompress } from './codec.js';
 import { RemoteError } from './errors.js';
 
 const PAGE = 32 * 1024;
@@ -101,7 +101,8 @@ export class LiveSegmentReader {
       const compressed = (typ & SNAPPY_MASK) !== 0;
       if (kind === 1) {
         if (this.inRecord) throw this.corrupt('unexpected full record');
-        this.rec = compressed ? (snappy.uncompressSync(frag, { asBuffer: true }) as Buffer) : Buffer.from(frag);
+        // A view, not a copy: record() is only valid until the next call anyway.
+        this.rec = compressed ? decompress(frag) : frag;
         return true;
       }
       if (kind === 2) {
@@ -119,7 +120,7 @@ export class LiveSegmentReader {
       if (kind === 4) {
         this.inRecord = false;
         const whole = this.scratch.subarray(0, this.scratchLen);
-        this.rec = compressed ? (snappy.uncompressSync(whole, { asBuffer: true }) as Buffer) : Buffer.from(whole);
+        this.rec = compressed ? decompress(whole) : whole;
         return true;
       }
     }

@@ -4,16 +4,49 @@ import { Labels } from '../../model/index.js';
 import type { MetricType } from '../../storage/index.js';
 import { ProtoDecodeError, ProtoReader, ProtoWriter } from './proto.js';
 
-/** Encodes a series' labels as repeated `Label` (field 1 of TimeSeries), once per series. */
+/**
+ * Encodes a series' labels as repeated `Label` (field 1 of TimeSeries), once per series.
+ * Sizes are computed first so the bytes go straight into one exactly-sized buffer (no
+ * scratch writer, no length shifting, no copy).
+ */
 export function encodeLabels(lset: Labels): Buffer {
-  const w = new ProtoWriter(256);
-  for (let i = 0; i < lset.length; i++) {
-    const m = w.begin(1);
-    w.string(1, lset.name(i));
-    w.string(2, lset.value(i));
-    w.end(m);
+  const n = lset.length;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const l = labelLen(Buffer.byteLength(lset.name(i)), Buffer.byteLength(lset.value(i)));
+    total += 1 + varintLen(l) + l;
   }
-  return Buffer.from(w.finish());
+  const b = Buffer.allocUnsafe(total);
+  let p = 0;
+  for (let i = 0; i < n; i++) {
+    const name = lset.name(i);
+    const value = lset.value(i);
+    const nl = Buffer.byteLength(name);
+    const vl = Buffer.byteLength(value);
+    b[p++] = 0x0a;
+    p = putUvarint(b, p, labelLen(nl, vl));
+    b[p++] = 0x0a;
+    p = putUvarint(b, p, nl);
+    p += b.write(name, p, 'utf8');
+    b[p++] = 0x12;
+    p = putUvarint(b, p, vl);
+    p += b.write(value, p, 'utf8');
+  }
+  return b;
+}
+
+/** Bytes of a Label message with a name of nl and a value of vl UTF-8 bytes. */
+function labelLen(nl: number, vl: number): number {
+  return 1 + varintLen(nl) + nl + 1 + varintLen(vl) + vl;
+}
+
+function putUvarint(b: Buffer, p: number, v: number): number {
+  while (v >= 0x80) {
+    b[p++] = (v % 128) | 0x80;
+    v = Math.floor(v / 128);
+  }
+  b[p++] = v;
+  return p;
 }
 
 export interface MetadataEntry {
@@ -22,6 +55,9 @@ export interface MetadataEntry {
   readonly help: string;
   readonly unit: string;
 }
+
+/** Scratch for one timestamp's varint (at most 10 bytes). */
+const T_SCRATCH = new ProtoWriter(16);
 
 const METRIC_TYPES: readonly MetricType[] = ['unknown', 'counter', 'gauge', 'histogram', 'gaugehistogram', 'summary', 'info', 'stateset'];
 
@@ -32,21 +68,46 @@ const METRIC_TYPES: readonly MetricType[] = ['unknown', 'counter', 'gauge', 'his
  */
 export function encodeWriteRequest(w: ProtoWriter, labels: readonly Buffer[], ts: Float64Array, vs: Float64Array, n: number, metadata: readonly MetadataEntry[] = []): Buffer {
   w.reset();
+  // Samples of one scrape share a timestamp: its varint is encoded once per run of equal t.
+  let lastT = NaN;
+  let tLen = 0;
+  const tb = T_SCRATCH.buf;
+  // Keyed on the Buffer, not its ArrayBuffer: small pooled Buffers share one ArrayBuffer.
+  let dvOf = w.buf;
+  let dv = new DataView(dvOf.buffer, dvOf.byteOffset, dvOf.length);
   for (let i = 0; i < n; i++) {
-    // Sizes are known up front, so lengths are written directly instead of reserving and
-    // shifting (begin/end), which would move every label byte twice per sample.
     const t = ts[i]!;
-    const sampleLen = 1 + 8 + 1 + varintLen(t);
+    if (t !== lastT) {
+      T_SCRATCH.reset();
+      T_SCRATCH.int64(t);
+      tLen = T_SCRATCH.pos;
+      lastT = t;
+    }
     const lb = labels[i]!;
-    w.tag(1, 2);
-    w.uvarint(lb.length + 1 + varintLen(sampleLen) + sampleLen);
-    w.bytes(lb);
-    w.tag(2, 2);
-    w.uvarint(sampleLen);
-    w.tag(1, 1);
-    w.double(vs[i]!);
-    w.tag(2, 0);
-    w.int64(t);
+    // Sample = 0x09 + 8-byte value + 0x10 + varint(t): at most 20 bytes, so its length is one byte.
+    const sampleLen = 10 + tLen;
+    const seriesLen = lb.length + 2 + sampleLen;
+    // Sizes are known up front, so bytes go straight in: no reserve-and-shift, no call per field.
+    w.ensure(seriesLen + 6);
+    const b = w.buf;
+    if (dvOf !== b) {
+      dvOf = b;
+      dv = new DataView(b.buffer, b.byteOffset, b.length);
+    }
+    let p = w.pos;
+    b[p++] = 0x0a;
+    p = putUvarint(b, p, seriesLen);
+    b.set(lb, p);
+    p += lb.length;
+    b[p++] = 0x12;
+    b[p++] = sampleLen;
+    b[p++] = 0x09;
+    // DataView keeps NaN payloads (StaleNaN) exact; Buffer.writeDoubleLE would not.
+    dv.setFloat64(p, vs[i]!, true);
+    p += 8;
+    b[p++] = 0x10;
+    for (let k = 0; k < tLen; k++) b[p++] = tb[k]!;
+    w.pos = p;
   }
   for (const md of metadata) {
     const m = w.begin(3);

@@ -35,6 +35,11 @@ export class QueueMetrics {
   sendDurationMs = 0;
   batches = 0;
   lastSendTimestampMs = 0;
+  /** prometheus_remote_storage_metadata_total, _failed_total, _retried_total, _bytes_total */
+  metadataSent = 0;
+  metadataFailed = 0;
+  metadataRetried = 0;
+  metadataBytes = 0;
 }
 
 /** One queue's metrics with the labels Prometheus attaches to them. */

@@ -13,6 +13,10 @@ const COUNTERS: [string, string, Pick][] = [
   ['prometheus_remote_storage_samples_retried_total', 'Total number of samples which failed on send to remote storage but were retried because the send error was recoverable.', (m) => m.samplesRetried],
   ['prometheus_remote_storage_samples_dropped_total', 'Total number of samples which were dropped after being read from the WAL before being sent via remote write, either via relabelling or unintentionally because of an unknown reference ID.', (m) => m.samplesDropped],
   ['prometheus_remote_storage_bytes_total', 'The total number of bytes of data (not metadata) sent by the queue after compression.', (m) => m.bytesSent],
+  ['prometheus_remote_storage_metadata_total', 'Total number of metadata entries sent to remote storage.', (m) => m.metadataSent],
+  ['prometheus_remote_storage_metadata_failed_total', 'Total number of metadata entries which failed on send to remote storage, non-recoverable errors.', (m) => m.metadataFailed],
+  ['prometheus_remote_storage_metadata_retried_total', 'Total number of metadata entries which failed on send to remote storage but were retried because the send error was recoverable.', (m) => m.metadataRetried],
+  ['prometheus_remote_storage_metadata_bytes_total', 'The total number of bytes of metadata sent by the queue after compression.', (m) => m.metadataBytes],
   ['prometheus_remote_storage_enqueue_retries_total', 'Total number of times enqueue has failed because a shards queue was full.', (m) => m.enqueueRetries],
 ];
 

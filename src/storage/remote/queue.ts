@@ -11,7 +11,9 @@ import { relabel } from '../../relabel/index.js';
 import type { SampleBatch } from '../../tsdb/index.js';
 import { RemoteClient } from './client.js';
 import { encodeLabels } from './messages.js';
+import { MetadataSender, type MetadataSource } from './metadata.js';
 import { QueueMetrics } from './metrics.js';
+import { SeriesTable } from './series-table.js';
 import { Shard, type ShardSettings } from './shard.js';
 import { WalWatcher, type WatcherSink } from './watcher.js';
 
@@ -27,6 +29,8 @@ export interface QueueOptions {
   readonly startTime?: number;
   /** How often the shard count is reconsidered; Prometheus uses 10s. */
   readonly shardUpdateMs?: number;
+  /** HELP/TYPE/UNIT of active targets, sent per metadata_config; none sent without it. */
+  readonly metadata?: MetadataSource;
 }
 
 const EWMA_WEIGHT = 0.2;
@@ -62,10 +66,9 @@ export class QueueManager implements WatcherSink {
   readonly name: string;
   private readonly client: RemoteClient;
   private readonly watcher: WalWatcher;
-  /** Encoded labels per WAL series ref; null when write_relabel_configs dropped the series. */
-  private readonly series = new Map<number, Buffer | null>();
-  /** WAL segment each series record was last seen in, for seriesReset(). */
-  private readonly seriesSegment = new Map<number, number>();
+  private readonly metadataSender: MetadataSender | null;
+  /** Encoded labels per WAL series ref (null when write_relabel_configs dropped the series). */
+  private readonly series = new SeriesTable();
   private shards: Shard[] = [];
   private readonly settings: ShardSettings;
   private resharding = false;
@@ -85,7 +88,7 @@ export class QueueManager implements WatcherSink {
     const c = o.config;
     const q = c.queue_config;
     this.name = queueName(c);
-    this.client = new RemoteClient({ url: c.url, timeoutMs: c.remote_timeout, headers: c.headers, retryOn429: q.retry_on_http_429, http: c });
+    this.client = new RemoteClient({ url: c.url, timeoutMs: c.remote_timeout, headers: c.headers, retryOn429: q.retry_on_http_429, http: c, sigv4: c.sigv4 });
     this.settings = {
       capacity: q.capacity,
       maxSamplesPerSend: q.max_samples_per_send,
@@ -105,6 +108,9 @@ export class QueueManager implements WatcherSink {
     m.shardsMax = q.max_shards;
     m.shardCapacity = q.capacity;
     m.maxSamplesPerSend = q.max_samples_per_send;
+    this.metadataSender = o.metadata
+      ? new MetadataSender(c.metadata_config, o.metadata, this.client, m, { minMs: q.min_backoff, maxMs: q.max_backoff }, o.logger.with({ component: 'remote', remote_name: this.name, url: c.url }))
+      : null;
     this.watcher = new WalWatcher(o.walDir, this, o.logger.with({ component: 'remote', remote_name: this.name, url: c.url }), o.startTime ?? Date.now());
   }
 
@@ -121,6 +127,7 @@ export class QueueManager implements WatcherSink {
     this.setShards(this.o.config.queue_config.min_shards);
     this.metrics.shardsDesired = this.shards.length;
     this.watcher.start();
+    this.metadataSender?.start();
     this.shardTimer = setInterval(() => this.updateShards(), this.shardUpdateMs);
     this.shardTimer.unref?.();
   }
@@ -143,23 +150,17 @@ export class QueueManager implements WatcherSink {
     if (!this.resharding) this.watcher.drain();
     this.stopped = true;
     this.watcher.stop();
-    await this.flushShards(this.o.flushDeadlineMs);
+    await Promise.all([this.flushShards(this.o.flushDeadlineMs), this.metadataSender?.stop()]);
     await this.client.close();
   }
 
   // --- WatcherSink ---------------------------------------------------------------------
 
   seriesReset(segment: number): void {
-    for (const [ref, seg] of this.seriesSegment) {
-      if (seg < segment) {
-        this.seriesSegment.delete(ref);
-        this.series.delete(ref);
-      }
-    }
+    this.series.resetBefore(segment);
   }
 
   storeSeries(ref: number, lset: Labels, segment: number): void {
-    this.seriesSegment.set(ref, segment);
     let ls: Labels | null = lset;
     if (this.extNames.length > 0) {
       // External labels are added unless the series has the name already (series wins).
@@ -168,7 +169,7 @@ export class QueueManager implements WatcherSink {
       ls = b.labels();
     }
     if (this.o.config.write_relabel_configs.length > 0) ls = relabel(ls, this.o.config.write_relabel_configs);
-    this.series.set(ref, ls && ls.length > 0 ? encodeLabels(ls) : null);
+    this.series.set(ref, ls && ls.length > 0 ? encodeLabels(ls) : null, segment);
   }
 
   append(batch: SampleBatch, from: number): number {
@@ -176,25 +177,33 @@ export class QueueManager implements WatcherSink {
     const m = this.metrics;
     const shards = this.shards;
     const ns = shards.length;
+    const series = this.series;
+    const { refs, ts, vs } = batch;
+    // Counters are summed locally and added once per batch, not per sample.
+    let dropped = 0;
+    let maxT = -Infinity;
     let i = from;
     for (; i < batch.n; i++) {
-      const ref = batch.refs[i]!;
-      const lb = this.series.get(ref);
-      const t = batch.ts[i]!;
+      const ref = refs[i]!;
+      const lb = series.get(ref);
       if (lb === undefined || lb === null) {
-        m.samplesDropped++;
-        this.dataDropped.add(1);
+        dropped++;
         continue;
       }
-      if (!shards[ref % ns]!.enqueue(lb, t, batch.vs[i]!)) {
+      const t = ts[i]!;
+      if (!shards[ref % ns]!.enqueue(lb, t, vs[i]!)) {
         m.enqueueRetries++;
         break;
       }
-      m.pending++;
-      m.samplesIn++;
-      this.dataIn.add(1);
-      if (t / 1000 > m.highestTimestampInSeconds) m.highestTimestampInSeconds = t / 1000;
+      if (t > maxT) maxT = t;
     }
+    const taken = i - from - dropped;
+    m.samplesDropped += dropped;
+    this.dataDropped.add(dropped);
+    m.pending += taken;
+    m.samplesIn += taken;
+    this.dataIn.add(taken);
+    if (maxT / 1000 > m.highestTimestampInSeconds) m.highestTimestampInSeconds = maxT / 1000;
     return i - from;
   }
 

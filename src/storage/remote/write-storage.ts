@@ -7,6 +7,7 @@ import type { Logger } from '../../log/index.js';
 import { RemoteError } from './errors.js';
 import { QueueManager, queueName } from './queue.js';
 import type { QueueMetricsSnapshot } from './metrics.js';
+import type { MetadataSource } from './metadata.js';
 
 export interface WriteStorageOptions {
   /** The server's --storage.tsdb.path; queues tail `<dataDir>/wal`. */
@@ -16,6 +17,8 @@ export interface WriteStorageOptions {
   readonly flushDeadlineMs?: number;
   /** Shard update period; tests shorten it. Default 10s as Prometheus. */
   readonly shardUpdateMs?: number;
+  /** Metadata of active targets (the scrape manager's), for metadata_config. */
+  readonly metadata?: MetadataSource;
 }
 
 export class WriteStorage {
@@ -55,6 +58,7 @@ export class WriteStorage {
       logger: this.o.logger,
       flushDeadlineMs: this.o.flushDeadlineMs ?? 60_000,
       shardUpdateMs: this.o.shardUpdateMs,
+      metadata: this.o.metadata,
     });
   }
 

@@ -19,4 +19,5 @@ export {
   type RefMetadata,
 } from './records.js';
 export { createCheckpoint, lastCheckpoint, deleteCheckpoints, checkpointDirName, type CheckpointStats, type CheckpointOptions } from './checkpoint.js';
+export { snappyCompress, snappyDecompress } from './snappy.js';
 export { PAGE_SIZE, DEFAULT_SEGMENT_SIZE, listSegments, segmentRange, segmentName, segmentPath, type SegmentRef } from './segments.js';

@@ -4,7 +4,7 @@
 // error at the end of that record, as in Prometheus's logs.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { crc32c } from '@node-rs/crc32';
-import snappy from 'snappy';
+import { snappyDecompress } from './snappy.js';
 import { WalCorruptionError } from './errors.js';
 import { PAGE_SIZE, RECORD_HEADER_SIZE, REC_FIRST, REC_FULL, REC_LAST, REC_MIDDLE, REC_PAGE_TERM, SNAPPY_MASK, type SegmentRef } from './segments.js';
 
@@ -216,7 +216,7 @@ export class WalReader {
         const raw = single ?? this.scratch.subarray(0, this.scratchLen);
         if (compressed && raw.length > 0) {
           try {
-            this.rec = snappy.uncompressSync(raw) as Buffer;
+            this.rec = snappyDecompress(raw);
           } catch (e) {
             throw new FragmentError(`snappy: corrupt input (${e instanceof Error ? e.message : String(e)})`);
           }

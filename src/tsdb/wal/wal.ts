@@ -4,7 +4,7 @@
 // record never spans two segments. Byte-compatible with Prometheus 2.42's wlog.WL.
 import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { crc32c } from '@node-rs/crc32';
-import snappy from 'snappy';
+import { snappyCompress } from './snappy.js';
 import type { Logger } from '../../log/index.js';
 import { nopLogger } from '../../log/index.js';
 import { WalCorruptionError, WalError } from './errors.js';
@@ -119,7 +119,7 @@ export class WAL {
     let rec = input;
     let compressed = false;
     if (this.compress && rec.length > 0) {
-      const c = snappy.compressSync(Buffer.from(rec.buffer, rec.byteOffset, rec.length));
+      const c = snappyCompress(rec);
       // Keep the raw record when snappy does not make it smaller, as Prometheus does.
       if (c.length < rec.length) {
         rec = c;

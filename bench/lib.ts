@@ -2,6 +2,7 @@
 // one run, read their CPU time and memory from /proc, and print ratios. Absolute times on a
 // shared machine mean little; the ratio in one run is the figure we keep.
 import { readFileSync } from 'node:fs';
+import { startProcess, type RunningProcess } from '../test/helpers/index.js';
 import { sysconf } from './sysconf.js';
 
 export interface ProcStats {
@@ -60,4 +61,18 @@ function fmt(n: number): string {
   if (n >= 100) return n.toFixed(0);
   if (n >= 1) return n.toFixed(2);
   return n.toPrecision(3);
+}
+
+/**
+ * `promts server ARGS…` run from this checkout's sources (under tsx; from dist/ after a build),
+ * so a bench measures the code as it is now without `npm run build`. nodeFlags go to node
+ * (e.g. --cpu-prof). Stopped by PID through the returned handle.
+ */
+export function startPromtsFromSource(args: string[], nodeFlags: string[] = []): RunningProcess {
+  const server = new URL('../src/server/index.js', import.meta.url).href;
+  const script = `const { resolveServerOptions, runServer } = await import(${JSON.stringify(server)});
+const raw = {};
+for (const a of process.argv.slice(1)) { const m = /^--([^=]+)=(.*)$/.exec(a); if (m) raw[m[1]] = m[2]; }
+process.exit(await runServer(resolveServerOptions(raw)));`;
+  return startProcess(process.execPath, [...nodeFlags, '--import', 'tsx', '--input-type=module', '-e', script, '--', ...args]);
 }

@@ -1,185 +1,216 @@
-// Loopback load run of dashboard-style range queries against promts's HTTP API over a
-// MemoryStorage, with the real PromQL engine. Bounded: a fixed number of requests at a
-// fixed concurrency. Prints requests/s and latency percentiles.
+// HTTP API under load while ingesting (issue 6): promts (from source) and Debian's prometheus
+// scrape the same synthetic farm (bench/farm.ts; default 50 targets × 2,000 series = 100k
+// active series every 15 s) at the same time; meanwhile dashboard-style query_range requests
+// (POST, last 10 min at 15 s, a mix of panels over one target and over all series) hit one
+// server at a time from `concurrency` clients for a fixed time, alternating between the two.
+// Prints requests/s, p50/p99 latency, errors and server CPU per request side by side, then
+// checks from each server's own series that no scrape failed or was skipped during the run
+// (min up == 1, scrapes counted per target, max scrape_duration_seconds < the interval).
 //
-//   node --import tsx bench/web.ts [requests=400] [concurrency=8]
-//
-// With Debian's prometheus installed, the same data is backfilled with `promtool tsdb
-// create-blocks-from openmetrics`, prometheus is started on it (127.0.0.1, a free port, stopped
-// by PID afterwards) and gets the same load; the ratio is printed. PROMTS_BENCH_NO_PROM=1 skips it.
-import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
-import { tmpdir } from 'node:os';
+//   node --import tsx bench/web.ts [targets=50] [seriesPerTarget=2000] [seconds=120] [concurrency=4]
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Labels } from '../src/model/index.js';
-import { MemoryStorage } from '../src/storage/index.js';
-import { nopLogger } from '../src/log/index.js';
-import * as promql from '../src/promql/index.js';
-import { startWebServer, type QueryEngine, type WebDeps } from '../src/web/index.js';
+import { pathToFileURL } from 'node:url';
+import { debianBinary, freePort, startProcess, tempDir, waitForHttp, type RunningProcess } from '../test/helpers/index.js';
+import { farmConfig, startFarm } from './farm.js';
+import { percentile, printRows, procStats, startPromtsFromSource } from './lib.js';
 
-const REQUESTS = Number(process.argv[2] ?? 400);
-const CONCURRENCY = Number(process.argv[3] ?? 8);
-const STEP_MS = 15_000;
-const HOURS = 6;
-const END = Date.UTC(2023, 1, 1, 6);
-const START = END - HOURS * 3600_000;
+const INTERVAL_S = 15;
+const RANGE_S = 600;
 
-async function load(): Promise<{ storage: MemoryStorage; series: number; samples: number; openMetrics: () => string }> {
-  const storage = new MemoryStorage();
-  const app = storage.appender();
-  const sets: Labels[] = [];
-  for (let i = 0; i < 40; i++) {
-    for (const code of ['200', '500']) {
-      for (const handler of ['/api', '/metrics']) {
-        sets.push(Labels.fromObject({ __name__: 'http_requests_total', job: i % 2 ? 'api' : 'web', instance: `10.0.0.${i}:8080`, code, handler }));
-      }
-    }
-    sets.push(Labels.fromObject({ __name__: 'up', job: i % 2 ? 'api' : 'web', instance: `10.0.0.${i}:8080` }));
-  }
-  let samples = 0;
-  for (let t = START; t <= END; t += STEP_MS) {
-    sets.forEach((l, k) => {
-      app.append(0, l, t, l.get('__name__') === 'up' ? 1 : ((t - START) / 1000) * (1 + (k % 7)));
-      samples++;
-    });
-  }
-  await app.commit();
-  // The same samples as OpenMetrics text, for promtool's backfill.
-  const openMetrics = () => {
-    const lines: string[] = [];
-    for (const fam of ['http_requests', 'up']) {
-      lines.push(`# TYPE ${fam} ${fam === 'up' ? 'gauge' : 'counter'}`);
-      sets.forEach((l, k) => {
-        const name = l.get('__name__');
-        if ((fam === 'up') !== (name === 'up')) return;
-        const lbl = l.without('__name__').kv;
-        const ls = [];
-        for (let i = 0; i < lbl.length; i += 2) ls.push(`${lbl[i]}="${lbl[i + 1]}"`);
-        const head = `${name}{${ls.join(',')}} `;
-        for (let t = START; t <= END; t += STEP_MS) lines.push(head + String(name === 'up' ? 1 : ((t - START) / 1000) * (1 + (k % 7))) + ' ' + t / 1000);
-      });
-    }
-    lines.push('# EOF', '');
-    return lines.join('\n');
-  };
-  return { storage, series: sets.length, samples, openMetrics };
+export interface LoadResult {
+  requests: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  /** Latencies in ms, in completion order. */
+  latencies: number[];
+  /** Latencies by Req.tag. */
+  byTag: Map<number, number[]>;
 }
 
-/** Starts Debian's prometheus on a backfill of the same data; undefined when not installed. */
-async function startPrometheus(openMetrics: string): Promise<{ base: string; stop: () => Promise<void> } | undefined> {
-  if (process.env['PROMTS_BENCH_NO_PROM'] || !existsSync('/usr/bin/prometheus') || !existsSync('/usr/bin/promtool')) return undefined;
-  const dir = mkdtempSync(join(tmpdir(), 'promts-bench-web-'));
-  writeFileSync(join(dir, 'in.om'), openMetrics);
-  writeFileSync(join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 15s\n');
-  const bf = spawnSync('/usr/bin/promtool', ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'in.om'), join(dir, 'data')], { encoding: 'utf8' });
-  if (bf.status !== 0) throw new Error(`promtool backfill failed: ${bf.stderr}`);
-  const port = await new Promise<number>((res) => {
-    const s = createNetServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => res(p));
-    });
-  });
-  const proc = spawn('/usr/bin/prometheus', [
-    `--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`,
-    '--storage.tsdb.retention.time=100y', '--log.level=error',
-  ], { stdio: 'ignore' });
-  const base = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (proc.exitCode === null) {
-      proc.kill('SIGTERM');
-      await new Promise((r) => proc.once('exit', r));
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${base}/-/ready`)).ok) return { base, stop };
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  await stop();
-  throw new Error('prometheus did not become ready');
-}
-
-/** The panels of a typical dashboard refresh, over the last hour at 15 s. */
-function dashboardQueries(): string[] {
-  const qs = ['sum by (job) (rate(http_requests_total[5m]))', 'sum by (code) (rate(http_requests_total{job="api"}[5m]))', 'count by (job) (up)', 'topk(5, rate(http_requests_total[5m]))'];
-  const start = (END - 3600_000) / 1000;
-  const end = END / 1000;
-  return qs.map((q) => `/api/v1/query_range?query=${encodeURIComponent(q)}&start=${start}&end=${end}&step=15`);
-}
-
+/** A fixed number of GET requests over paths at a fixed concurrency (kept for other benches). */
 export async function runLoad(base: string, paths: string[], requests: number, concurrency: number): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
-  const lat: number[] = [];
   let next = 0;
+  const r = await load(base, () => (next < requests ? { path: paths[next++ % paths.length]! } : undefined), concurrency);
+  return { rps: r.rps, p50: r.p50, p99: r.p99, errors: r.errors };
+}
+
+type Req = { path: string; form?: URLSearchParams; /** Panel number, for per-panel latencies. */ tag?: number };
+
+/** Workers take requests from next() until it returns undefined. */
+async function load(base: string, next: () => Req | undefined, concurrency: number): Promise<LoadResult> {
+  const latencies: number[] = [];
+  const byTag = new Map<number, number[]>();
   let errors = 0;
   const t0 = performance.now();
   const worker = async () => {
-    while (next < requests) {
-      const i = next++;
+    for (let r = next(); r; r = next()) {
       const s = performance.now();
-      const r = await fetch(base + paths[i % paths.length]);
-      const body = await r.text();
-      if (r.status !== 200 || !body.startsWith('{"status":"success"')) errors++;
-      lat.push(performance.now() - s);
+      try {
+        const res = await fetch(base + r.path, r.form ? { method: 'POST', body: r.form } : undefined);
+        const body = await res.text();
+        if (res.status !== 200 || !body.startsWith('{"status":"success"')) errors++;
+      } catch {
+        errors++;
+      }
+      const ms = performance.now() - s;
+      latencies.push(ms);
+      if (r.tag !== undefined) {
+        let a = byTag.get(r.tag);
+        if (!a) byTag.set(r.tag, (a = []));
+        a.push(ms);
+      }
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   const secs = (performance.now() - t0) / 1000;
-  lat.sort((a, b) => a - b);
-  const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))]!;
-  return { rps: requests / secs, p50: pct(50), p99: pct(99), errors };
+  return { requests: latencies.length, rps: latencies.length / secs, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, latencies, byTag };
+}
+
+/** One dashboard refresh: panels over one target (most of them) and over all series. */
+function panels(targets: number, k: number): string[] {
+  const t = String(k % targets);
+  return [
+    `sum by (code) (rate(farm_requests_total{target="${t}"}[1m]))`,
+    `sum by (handler) (rate(farm_requests_total[1m]))`,
+    `rate(farm_requests_total{target="${t}",shard=~"1[0-4]."}[1m])`,
+    `up`,
+    `topk(5, sum by (target) (rate(farm_requests_total[1m])))`,
+    `max_over_time(scrape_duration_seconds[1m])`,
+    `sum by (job) (scrape_samples_scraped)`,
+  ];
+}
+
+/** Dashboard requests for `ms` from now, each over the last RANGE_S ending at the current step. */
+function dashboardLoad(base: string, targets: number, ms: number, concurrency: number): Promise<LoadResult> {
+  const until = performance.now() + ms;
+  let k = 0;
+  return load(base, () => {
+    if (performance.now() >= until) return undefined;
+    const qs = panels(targets, Math.floor(k / 7));
+    const tag = k++ % qs.length;
+    const query = qs[tag]!;
+    // Like Grafana: the range ends at "now" aligned to the step.
+    const end = Math.floor(Date.now() / 1000 / INTERVAL_S) * INTERVAL_S;
+    return { tag, path: '/api/v1/query_range', form: new URLSearchParams({ query, start: String(end - RANGE_S), end: String(end), step: String(INTERVAL_S) }) };
+  }, concurrency);
+}
+
+async function instant(base: string, query: string): Promise<number> {
+  const r = (await (await fetch(`${base}/api/v1/query?${new URLSearchParams({ query })}`)).json()) as { status: string; error?: string; data?: { result: { value: [number, string] }[] } };
+  if (r.status !== 'success') throw new Error(`${base}: ${query}: ${r.error}`);
+  return Number(r.data!.result[0]?.value[1] ?? NaN);
+}
+
+interface Health {
+  targetsUp: number;
+  minUp: number;
+  minScrapes: number;
+  maxScrapeDuration: number;
+}
+
+/** What the server recorded about its own scrapes over the last `windowS` seconds. */
+async function scrapeHealth(base: string, windowS: number): Promise<Health> {
+  const w = `${Math.floor(windowS)}s`;
+  return {
+    targetsUp: await instant(base, 'count(up == 1)'),
+    minUp: await instant(base, `min(min_over_time(up[${w}]))`),
+    minScrapes: await instant(base, `min(count_over_time(up[${w}]))`),
+    maxScrapeDuration: await instant(base, `max(max_over_time(scrape_duration_seconds[${w}]))`),
+  };
 }
 
 async function main(): Promise<void> {
-  const { storage, series, samples, openMetrics } = await load();
-  const engine = new promql.Engine({ logger: nopLogger }) as unknown as QueryEngine;
-  const deps: WebDeps = {
-    queryable: storage, engine, config: () => ({ yaml: '' }), flags: {}, logger: nopLogger, ready: () => true,
-    buildInfo: { version: 'bench', revision: '', branch: '', buildUser: '', buildDate: '', goVersion: '' },
-    runtimeInfo: () => ({ startTime: '', CWD: '', reloadConfigSuccess: true, lastConfigTime: '', corruptionCount: 0, goroutineCount: 0, GOMAXPROCS: 1, GOGC: '', GODEBUG: '', storageRetention: '' }),
-    tsdbStatus: () => ({ headStats: { numSeries: 0, numLabelPairs: 0, chunkCount: 0, minTime: 0, maxTime: 0 }, seriesCountByMetricName: [], labelValueCountByLabelName: [], memoryInBytesByLabelName: [], seriesCountByLabelValuePair: [] }),
-    walReplay: () => ({ min: 0, max: 0, current: 0 }),
-    targets: () => ({ activeTargets: [], droppedTargets: [] }), targetMetadata: () => [], rules: () => [], alerts: () => [],
-    alertmanagers: () => ({ activeAlertmanagers: [], droppedAlertmanagers: [] }),
-    reload: async () => {}, quit: () => {}, metrics: async () => ({ contentType: 'text/plain', body: '' }),
+  const [targets = 50, perTarget = 2000, seconds = 120, concurrency = 4] = process.argv.slice(2).map(Number);
+  const prom = debianBinary('prometheus');
+  if (!prom) throw new Error('Debian prometheus is not installed (apt-get install prometheus)');
+  const farm = await startFarm(targets, perTarget);
+  const dir = tempDir('promts-bench-web-');
+  const cfg = join(dir.path, 'farm.yml');
+  writeFileSync(cfg, farmConfig(farm, `${INTERVAL_S}s`));
+  const [pPort, qPort] = [await freePort(), await freePort()];
+  const base = { promts: `http://127.0.0.1:${pPort}`, prometheus: `http://127.0.0.1:${qPort}` };
+  const common = (d: string, port: number) => [`--config.file=${cfg}`, `--storage.tsdb.path=${join(dir.path, d)}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'];
+  const procs: Record<'promts' | 'prometheus', RunningProcess> = {
+    promts: startPromtsFromSource(common('promts', pPort)),
+    prometheus: startProcess(prom, common('prom', qPort)),
   };
-  const srv = await startWebServer({ listenAddress: '127.0.0.1:0' }, deps);
-  const base = `http://127.0.0.1:${srv.port}`;
+  const names = ['promts', 'prometheus'] as const;
   try {
-    const paths = dashboardQueries();
-    await runLoad(base, paths, Math.min(20, REQUESTS), 2); // warm-up
-    const r = await runLoad(base, paths, REQUESTS, CONCURRENCY);
-    const line = (name: string, x: typeof r) => `  ${name.padEnd(10)} ${x.rps.toFixed(1).padStart(7)} req/s  p50 ${x.p50.toFixed(1)} ms  p99 ${x.p99.toFixed(1)} ms  errors ${x.errors}\n`;
-    process.stdout.write(`web bench: ${series} series, ${samples} samples; ${REQUESTS} range queries (1 h at 15 s, 4 dashboard panels), concurrency ${CONCURRENCY}\n`);
-    process.stdout.write(line('promts', r));
-    const prom = await startPrometheus(openMetrics());
-    if (prom) {
-      try {
-        // Same data, same queries: the answers should be the same JSON.
-        let same = 0;
-        for (const path of paths) {
-          const [a, b] = await Promise.all([fetch(base + path).then((x) => x.text()), fetch(prom.base + path).then((x) => x.text())]);
-          if (JSON.stringify(JSON.parse(a)) === JSON.stringify(JSON.parse(b))) same++;
-        }
-        process.stdout.write(`  answers identical to prometheus's: ${same}/${paths.length}\n`);
-        await runLoad(prom.base, paths, Math.min(20, REQUESTS), 2);
-        const p = await runLoad(prom.base, paths, REQUESTS, CONCURRENCY);
-        process.stdout.write(line('prometheus', p));
-        process.stdout.write(`  ratio (promts / prometheus): throughput ${(r.rps / p.rps).toFixed(2)}x, p50 ${(r.p50 / p.p50).toFixed(2)}x, p99 ${(r.p99 / p.p99).toFixed(2)}x\n`);
-      } finally {
-        await prom.stop();
+    await Promise.all(names.map((n) => waitForHttp(`${base[n]}/-/ready`, 120_000, procs[n])));
+    const t0 = Date.now();
+    // Warm-up: three intervals, so every target has been scraped and the range has data.
+    await new Promise((r) => setTimeout(r, 3 * INTERVAL_S * 1000));
+    for (const n of names) {
+      const up = await instant(base[n], 'count(up == 1)');
+      if (up !== targets) throw new Error(`${n}: ${up} of ${targets} targets up after warm-up`);
+    }
+    const idle = { promts: procStats(procs.promts.pid).cpuSeconds, prometheus: procStats(procs.prometheus.pid).cpuSeconds };
+    const idleT = performance.now();
+    // A short quiet spell: the CPU each server spends on ingestion alone.
+    await new Promise((r) => setTimeout(r, 2 * INTERVAL_S * 1000));
+    const idleCpu = {
+      promts: (procStats(procs.promts.pid).cpuSeconds - idle.promts) / ((performance.now() - idleT) / 1000),
+      prometheus: (procStats(procs.prometheus.pid).cpuSeconds - idle.prometheus) / ((performance.now() - idleT) / 1000),
+    };
+    const results: Record<'promts' | 'prometheus', LoadResult[]> = { promts: [], prometheus: [] };
+    const cpu = { promts: 0, prometheus: 0 };
+    // Two rounds, alternating who goes first; each server gets `seconds` of load in total.
+    for (const order of [names, [...names].reverse()]) {
+      for (const n of order) {
+        const c0 = procStats(procs[n].pid).cpuSeconds;
+        results[n].push(await dashboardLoad(base[n], targets, (seconds / 2) * 1000, concurrency));
+        cpu[n] += procStats(procs[n].pid).cpuSeconds - c0;
       }
     }
+    const windowS = (Date.now() - t0) / 1000 - INTERVAL_S;
+    const health = { promts: await scrapeHealth(base.promts, windowS), prometheus: await scrapeHealth(base.prometheus, windowS) };
+    const merged = (n: 'promts' | 'prometheus') => {
+      const lat = results[n].flatMap((r) => r.latencies);
+      const errors = results[n].reduce((a, r) => a + r.errors, 0);
+      return { requests: lat.length, rps: lat.length / seconds, p50: percentile(lat, 50), p99: percentile(lat, 99), errors };
+    };
+    const [a, b] = [merged('promts'), merged('prometheus')];
+    const expectScrapes = Math.floor(windowS / INTERVAL_S) - 1;
+    printRows(
+      `HTTP API under load: ${targets * perTarget} active series (${targets} targets × ${perTarget}, every ${INTERVAL_S} s) ingested by both; ${concurrency} clients, ${seconds} s each, 7 dashboard panels (10 min range at 15 s)`,
+      `node --import tsx bench/web.ts ${targets} ${perTarget} ${seconds} ${concurrency}`,
+      [
+        { name: 'requests/s (higher is better)', promts: a.rps, prometheus: b.rps, unit: '' },
+        { name: 'p50 latency', promts: a.p50, prometheus: b.p50, unit: 'ms' },
+        { name: 'p99 latency', promts: a.p99, prometheus: b.p99, unit: 'ms' },
+        { name: 'errors', promts: a.errors, prometheus: b.errors, unit: `of ${a.requests} / ${b.requests}` },
+        { name: 'server CPU per request', promts: (cpu.promts / a.requests) * 1000, prometheus: (cpu.prometheus / b.requests) * 1000, unit: 'ms' },
+        { name: 'CPU for ingestion alone (no queries)', promts: idleCpu.promts * 100, prometheus: idleCpu.prometheus * 100, unit: '% of a core' },
+        { name: `targets up at the end (of ${targets})`, promts: health.promts.targetsUp, prometheus: health.prometheus.targetsUp, unit: '' },
+        { name: `min up over the run (${Math.round(windowS)} s)`, promts: health.promts.minUp, prometheus: health.prometheus.minUp, unit: '' },
+        { name: `fewest scrapes of a target (≥ ${expectScrapes} expected)`, promts: health.promts.minScrapes, prometheus: health.prometheus.minScrapes, unit: '' },
+        { name: 'max scrape_duration_seconds', promts: health.promts.maxScrapeDuration, prometheus: health.prometheus.maxScrapeDuration, unit: 's' },
+      ],
+    );
+    process.stdout.write('p50 latency per panel under load (promts / prometheus):\n');
+    panels(targets, 0).forEach((q, i) => {
+      const lat = (n: 'promts' | 'prometheus') => percentile(results[n].flatMap((r) => r.byTag.get(i) ?? []), 50);
+      process.stdout.write(`  ${lat('promts').toFixed(1).padStart(8)} ms ${lat('prometheus').toFixed(1).padStart(8)} ms  ${q}\n`);
+    });
+    const bad: string[] = [];
+    for (const n of names) {
+      const h = health[n];
+      if (h.targetsUp !== targets || h.minUp !== 1) bad.push(`${n}: a scrape failed (targets up ${h.targetsUp}/${targets}, min up ${h.minUp})`);
+      if (!(h.minScrapes >= expectScrapes)) bad.push(`${n}: a target was scraped only ${h.minScrapes} times in ${Math.round(windowS)} s (≥ ${expectScrapes} expected)`);
+      if (!(h.maxScrapeDuration < INTERVAL_S)) bad.push(`${n}: a scrape took ${h.maxScrapeDuration} s (interval ${INTERVAL_S} s)`);
+    }
+    if (a.errors || b.errors) bad.push(`query errors: promts ${a.errors}, prometheus ${b.errors}`);
+    process.stdout.write(bad.length ? `!!! ${bad.join('\n!!! ')}\n` : 'every scrape succeeded on both servers during the load (up == 1 throughout, no scrape skipped, all shorter than the interval)\n');
+    if (bad.length) process.exitCode = 1;
   } finally {
-    await srv.close();
+    await Promise.all(names.map((n) => procs[n].stop()));
+    await farm.close();
+    dir.cleanup();
   }
 }
 
-// Run only when executed, so the lead's side-by-side bench can import runLoad.
+// Run only when executed, so other benches can import runLoad.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();

@@ -10,6 +10,7 @@ export default class Query extends Command {
   };
   static override flags = {
     server: Flags.string({ description: 'Prometheus-API server to query.', default: 'http://localhost:9090' }),
+    'http.config.file': Flags.string({ description: 'HTTP client configuration file for promtool to connect to Prometheus (basic_auth, authorization, tls_config).', helpValue: '<filename>' }),
     time: Flags.string({ description: 'Query evaluation time (RFC3339 or Unix timestamp).' }),
     format: Flags.string({ char: 'o', description: 'Output format (promql, json; table on a terminal).', options: ['promql', 'json', 'table'] }),
   };
@@ -17,7 +18,7 @@ export default class Query extends Command {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Query);
     try {
-      this.log(await instantQueryText(flags.server, args.expr, flags.time, flags.format, process.stdout.isTTY === true));
+      this.log(await instantQueryText(flags.server, args.expr, flags.time, flags.format, process.stdout.isTTY === true, { httpConfigFile: flags['http.config.file'] }));
     } catch (e) {
       process.stderr.write(queryErrorText(args.expr, e) + '\n');
       this.exit(1);

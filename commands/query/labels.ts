@@ -11,6 +11,7 @@ export default class QueryLabels extends Command {
     name: Args.string({ description: 'Label name to provide label values for.', required: true }),
   };
   static override flags = {
+    'http.config.file': Flags.string({ description: 'HTTP client configuration file for promtool to connect to Prometheus (basic_auth, authorization, tls_config).', helpValue: '<filename>' }),
     start: Flags.string({ description: 'Start time (RFC3339 or Unix timestamp).' }),
     end: Flags.string({ description: 'End time (RFC3339 or Unix timestamp).' }),
     match: Flags.string({ description: 'Series selector. Can be specified multiple times.', multiple: true }),
@@ -23,7 +24,7 @@ export default class QueryLabels extends Command {
     try {
       const start = flags.start !== undefined ? parseTimeArg(flags.start) : undefined;
       const end = flags.end !== undefined ? parseTimeArg(flags.end) : undefined;
-      const { data } = await new PromClient(args.server).labelValues(args.name, flags.match ?? [], start, end);
+      const { data } = await new PromClient(args.server, { httpConfigFile: flags['http.config.file'] }).labelValues(args.name, flags.match ?? [], start, end);
       this.log(renderLabelValues(data, pickFormat(flags.format, process.stdout.isTTY === true)));
     } catch (e) {
       process.stderr.write(renderError(e) + '\n');

@@ -13,6 +13,7 @@ export default class QueryRange extends Command {
     expr: Args.string({ description: 'PromQL query expression.', required: true }),
   };
   static override flags = {
+    'http.config.file': Flags.string({ description: 'HTTP client configuration file for promtool to connect to Prometheus (basic_auth, authorization, tls_config).', helpValue: '<filename>' }),
     header: Flags.string({ description: 'Extra headers to send to server (name=value).', multiple: true }),
     start: Flags.string({ description: 'Query range start time (RFC3339 or Unix timestamp).' }),
     end: Flags.string({ description: 'Query range end time (RFC3339 or Unix timestamp).' }),
@@ -35,7 +36,7 @@ export default class QueryRange extends Command {
       const end = flags.end !== undefined ? parseTimeArg(flags.end) : Date.now();
       const start = flags.start !== undefined ? parseTimeArg(flags.start) : end - 5 * 60_000;
       const step = resolveStep(flags.step, start, end);
-      const { data } = await new PromClient(args.server, { headers }).range(args.expr, start, end, step);
+      const { data } = await new PromClient(args.server, { headers, httpConfigFile: flags['http.config.file'] }).range(args.expr, start, end, step);
       this.log(renderValue(data, pickFormat(flags.format, process.stdout.isTTY === true)));
     } catch (e) {
       process.stderr.write((e instanceof ParseError ? formatCaret(args.expr, e) : renderError(e)) + '\n');

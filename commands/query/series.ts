@@ -10,6 +10,7 @@ export default class QuerySeries extends Command {
     server: Args.string({ description: 'Prometheus server to query.', required: true }),
   };
   static override flags = {
+    'http.config.file': Flags.string({ description: 'HTTP client configuration file for promtool to connect to Prometheus (basic_auth, authorization, tls_config).', helpValue: '<filename>' }),
     match: Flags.string({ description: 'Series selector. Can be specified multiple times.', multiple: true, required: true }),
     start: Flags.string({ description: 'Start time (RFC3339 or Unix timestamp).' }),
     end: Flags.string({ description: 'End time (RFC3339 or Unix timestamp).' }),
@@ -22,7 +23,7 @@ export default class QuerySeries extends Command {
     try {
       const start = flags.start !== undefined ? parseTimeArg(flags.start) : undefined;
       const end = flags.end !== undefined ? parseTimeArg(flags.end) : undefined;
-      const { data } = await new PromClient(args.server).series(flags.match, start, end);
+      const { data } = await new PromClient(args.server, { httpConfigFile: flags['http.config.file'] }).series(flags.match, start, end);
       this.log(renderSeries(data, pickFormat(flags.format, process.stdout.isTTY === true)));
     } catch (e) {
       process.stderr.write(renderError(e) + '\n');

@@ -1,4 +1,6 @@
 import { cwd } from 'node:process';
+import { join } from 'node:path';
+import { snapshotName } from '../tsdb/index.js';
 import { Labels, PromtsError, formatDuration } from '../model/index.js';
 import { renderConfigYaml } from '../config/index.js';
 import { parseExpr, prettyExpr } from '../promql/index.js';
@@ -14,7 +16,7 @@ export function buildWebDeps(r: Running, lifecycle: { reload: () => Promise<void
   return {
     // Until the storage is open the API answers 503 (ready() is false), so this is never read empty.
     queryable: { querier: (mint, maxt) => r.db!.querier(mint, maxt) },
-    engine: r.engine,
+    engine: r.remoteRead.engine(r.engine),
     config: () => ({ yaml: renderConfigYaml(r.config) }),
     externalLabels: () => labelsOf(r.config.global.external_labels),
     flags: r.opts.raw,
@@ -74,10 +76,14 @@ export function buildWebDeps(r: Running, lifecycle: { reload: () => Promise<void
         for (const ms of sets) r.db?.delete(mint, maxt, ms);
       },
       cleanTombstones: async () => {
-        throw new PromtsError('not_supported', 'clean_tombstones is not supported by promts yet: deleted samples stay hidden by their tombstones until the blocks holding them pass retention');
+        await r.db?.cleanTombstones();
       },
-      snapshot: async () => {
-        throw new PromtsError('not_supported', 'snapshots are not supported by promts yet', 'copy the block directories of a stopped server instead');
+      snapshot: async (skipHead) => {
+        if (!r.db) throw new PromtsError('not_ready', 'the TSDB is not open yet', 'retry once /-/ready answers 200');
+        // Prometheus's layout: <data>/snapshots/<name>, the name being what the API returns.
+        const name = snapshotName();
+        await r.db.snapshot(join(r.opts.tsdb.path, 'snapshots', name), !skipHead);
+        return name;
       },
     },
     logger: r.logger,

@@ -13,7 +13,7 @@ import { buildWebDeps } from './deps.js';
 import { PROMTS_VERSION } from './version.js';
 import { registerStorageMetrics } from './storage-metrics.js';
 import { startAlerting, type Alerting } from './alerting.js';
-import { WriteStorage, registerRemoteWriteMetrics } from '../storage/remote/index.js';
+import { ReadStorage, WriteStorage, registerRemoteWriteMetrics } from '../storage/remote/index.js';
 
 /** Where the running config came from: a file, or the embedded default. */
 export interface ConfigSource {
@@ -57,6 +57,8 @@ export interface Running {
   scrape: ScrapeManager | undefined;
   alerting: Alerting | undefined;
   remoteWrite: WriteStorage | undefined;
+  /** remote_read endpoints, consulted by API queries (see ReadStorage.engine). */
+  readonly remoteRead: ReadStorage;
   ready: boolean;
 }
 
@@ -92,6 +94,7 @@ export async function run(opts: ServerOptions): Promise<number> {
     scrape: undefined,
     alerting: undefined,
     remoteWrite: undefined,
+    remoteRead: new ReadStorage(logger.with({ component: 'remote' }), () => r.db?.timeRange().minTime ?? Infinity, opts.query.lookbackDelta),
     ready: false,
   };
   metrics.configReloadSuccess.set(1);
@@ -164,7 +167,7 @@ export async function run(opts: ServerOptions): Promise<number> {
     return 1;
   }
   registerStorageMetrics(metrics, r.db);
-  r.remoteWrite = new WriteStorage({ dataDir: opts.tsdb.path, logger: logger.with({ component: 'remote' }), flushDeadlineMs: opts.remoteFlushDeadline });
+  r.remoteWrite = new WriteStorage({ dataDir: opts.tsdb.path, logger: logger.with({ component: 'remote' }), flushDeadlineMs: opts.remoteFlushDeadline, metadata: () => r.scrape?.metadata() ?? [] });
   registerRemoteWriteMetrics(metrics.registry, r.remoteWrite);
   r.scrape = new ScrapeManager({ appendable: r.db, logger, userAgent: `promts/${PROMTS_VERSION}` });
   r.discovery.subscribe((groups) => r.scrape?.sync(groups));
@@ -196,6 +199,7 @@ async function shutdown(r: Running, web: WebServer): Promise<void> {
   await r.alerting?.stop();
   // Reads the WAL to its end (so the staleness markers go out), then flushes within the deadline.
   await r.remoteWrite?.close();
+  await r.remoteRead.close();
   await web.close();
   await r.db?.close();
   r.metrics.close();
@@ -206,6 +210,7 @@ async function applyConfig(r: Running, cfg: Config): Promise<void> {
   await r.alerting?.apply(cfg);
   // Before scraping: a queue sends only samples written after it started.
   await r.remoteWrite?.applyConfig(cfg);
+  await r.remoteRead.applyConfig(cfg);
   await r.scrape?.applyConfig(cfg.scrape_configs);
   const sd: Record<string, unknown> = {};
   for (const sc of cfg.scrape_configs) sd[sc.job_name] = sc;

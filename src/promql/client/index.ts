@@ -24,9 +24,18 @@ interface ApiResponse<T> {
 }
 
 export interface ClientOptions {
+  /** Extra request headers; they win over the Authorization from httpConfigFile. */
   headers?: Record<string, string>;
   timeoutMs?: number;
+  /**
+   * promtool's --http.config.file: a prometheus/common HTTP client config (basic_auth,
+   * authorization, bearer_token(_file), tls_config). Read before the first request; an
+   * unreadable or invalid file makes that request throw HttpConfigError.
+   */
+  httpConfigFile?: string;
 }
+
+type Fetch = (url: string, init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal }) => Promise<{ status: number; text(): Promise<string> }>;
 
 /** Parses promtool's time arguments: RFC3339 or a Unix timestamp in seconds (float). Returns ms. */
 export function parseTimeArg(s: string): number {
@@ -53,33 +62,54 @@ const secs = (ms: number): string => String(ms / 1000);
 
 export class PromClient {
   private readonly base: string;
+  private transport?: Promise<{ headers: Record<string, string>; fetch: Fetch; tls: boolean }>;
   constructor(server: string, private readonly opts: ClientOptions = {}) {
     this.base = server.replace(/\/+$/, '');
+  }
+
+  /** Headers and fetch, with --http.config.file applied; its readers load only when it is given. */
+  private setup(): Promise<{ headers: Record<string, string>; fetch: Fetch; tls: boolean }> {
+    this.transport ??= (async () => {
+      const file = this.opts.httpConfigFile;
+      if (file === undefined) return { headers: { ...this.opts.headers }, fetch: (url, init) => fetch(url, init), tls: false };
+      // The dashboard's reader of the same file format; its api/ index loads no UI code.
+      const { loadHttpConfigFile } = await import('../../tui/api/index.js');
+      const http = loadHttpConfigFile(file);
+      const headers = { ...http.headers, ...this.opts.headers };
+      if (!http.tls) return { headers, fetch: (url, init) => fetch(url, init), tls: false };
+      // undici's own fetch: the global one does not take a dispatcher from the undici package.
+      const { Agent, fetch: undiciFetch } = await import('undici');
+      const dispatcher = new Agent({ connect: { ...http.tls } });
+      return { headers, fetch: (url, init) => undiciFetch(url, { ...init, dispatcher }), tls: true };
+    })();
+    return this.transport;
   }
 
   /** POST (form-encoded, so long queries fit) except where the API only answers GET. */
   private async get<T>(path: string, params: [string, string][], method: 'GET' | 'POST' = 'POST'): Promise<{ data: T; warnings: string[] }> {
     const qs = new URLSearchParams(params).toString();
     const url = `${this.base}${path}`;
-    let res: Response;
+    const tr = await this.setup();
+    let res: { status: number; text(): Promise<string> };
     try {
-      res = await fetch(method === 'GET' ? `${url}?${qs}` : url, {
+      res = await tr.fetch(method === 'GET' ? `${url}?${qs}` : url, {
         method,
-        headers: method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded', ...this.opts.headers } : { ...this.opts.headers },
+        headers: method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded', ...tr.headers } : { ...tr.headers },
         body: method === 'POST' ? qs : undefined,
         signal: AbortSignal.timeout(this.opts.timeoutMs ?? 60_000),
       });
     } catch (e) {
       const cause = (e as { cause?: { message?: string; code?: string } }).cause;
       const why = cause?.message ?? (e instanceof Error ? e.message : String(e));
-      throw new ClientError('unreachable', `${method} ${url} failed: ${why}`, 'check that the server address is right and that Prometheus is running');
+      throw new ClientError('unreachable', `${method} ${url} failed: ${why}`, unreachableHint(url, cause?.code ?? '', why, tr.tls));
     }
     const text = await res.text();
     let json: ApiResponse<T>;
     try {
       json = JSON.parse(text) as ApiResponse<T>;
     } catch {
-      throw new ClientError('http', `${method} ${url}: HTTP ${res.status}: ${text.slice(0, 200)}`);
+      const hint = res.status === 401 ? 'the server asks for credentials: pass --http.config.file with basic_auth or authorization' : undefined;
+      throw new ClientError('http', `${method} ${url}: HTTP ${res.status}: ${text.trim().slice(0, 200)}`, hint);
     }
     if (json.status !== 'success') throw new ClientError('api', `${json.errorType ?? 'error'}: ${json.error ?? 'unknown error'}`);
     return { data: json.data as T, warnings: json.warnings ?? [] };
@@ -108,6 +138,14 @@ export class PromClient {
     if (endMs !== undefined) p.push(['end', secs(endMs)]);
     return this.get(`/api/v1/label/${encodeURIComponent(name)}/values`, p, 'GET');
   }
+}
+
+function unreachableHint(url: string, code: string, why: string, tls: boolean): string {
+  if (/CERT|TLS|SSL/i.test(code) || /certificate/i.test(why)) {
+    return tls ? 'check tls_config in --http.config.file (ca_file, server_name, cert_file/key_file)' : 'the server\'s certificate is not trusted: pass --http.config.file with tls_config.ca_file';
+  }
+  if (url.startsWith('http:') && /socket hang up|other side closed|ECONNRESET/i.test(why)) return 'the server may speak HTTPS: try an https:// address';
+  return 'check that the server address is right and that Prometheus is running';
 }
 
 /** model.Metric.String(): `up{instance="a", job="b"}`. */

@@ -1,6 +1,6 @@
 // Output for `promts query ...`: promtool's text (promql), the API's JSON, or a table on a TTY.
 import Table from 'cli-table3';
-import { PromClient, formatValuePromQL, labelSetString, parseTimeArg, valueRows, type ApiData, type ApiMetric } from './index.js';
+import { PromClient, formatValuePromQL, labelSetString, parseTimeArg, valueRows, type ApiData, type ApiMetric, type ClientOptions } from './index.js';
 import { parseExpr } from '../parser/index.js';
 import { ParseError, formatCaret } from '../errors.js';
 import { renderError } from '../../cli/index.js';
@@ -42,10 +42,10 @@ export function renderLabelValues(v: string[], f: OutputFormat): string {
  * parsed locally first (a bad query gets the caret error without a round trip), then evaluated
  * on the server at `time` (default now).
  */
-export async function instantQueryText(server: string, expr: string, time: string | undefined, format: string | undefined, isTTY: boolean): Promise<string> {
+export async function instantQueryText(server: string, expr: string, time: string | undefined, format: string | undefined, isTTY: boolean, client: ClientOptions = {}): Promise<string> {
   parseExpr(expr);
   const t = time !== undefined ? parseTimeArg(time) : Date.now();
-  const { data } = await new PromClient(server).instant(expr, t);
+  const { data } = await new PromClient(server, client).instant(expr, t);
   return renderValue(data, pickFormat(format, isTTY));
 }
 

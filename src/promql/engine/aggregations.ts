@@ -36,14 +36,13 @@ export function aggregate(e: AggregateExpr, input: StepSeries[], param: EvalValu
     }
     groupIdx[j] = g;
   }
+  if (e.op !== 'quantile') return aggregateBySeries(e.op, input, groupIdx, groups, n, check);
+  // quantile: each (group, step) needs all its values at once.
   const G = groups.length;
-  const value = new Float64Array(G);
-  const mean = new Float64Array(G);
-  const count = new Float64Array(G);
   const seenAt = new Int32Array(G).fill(-1);
   const order: number[] = [];
-  const qvals: number[][] = e.op === 'quantile' ? groups.map(() => []) : [];
-  const q = e.op === 'quantile' && param?.kind === 'scalar' ? param.v : null;
+  const qvals: number[][] = groups.map(() => []);
+  const q = param?.kind === 'scalar' ? param.v : null;
   const b = new SeriesBuilder(n);
   const outIdx = new Int32Array(G).fill(-1);
   for (let i = 0; i < n; i++) {
@@ -57,56 +56,112 @@ export function aggregate(e: AggregateExpr, input: StepSeries[], param: EvalValu
       if (seenAt[g] !== i) {
         seenAt[g] = i;
         order.push(g);
-        value[g] = v;
-        mean[g] = v;
-        count[g] = 1;
-        if (e.op === 'stddev' || e.op === 'stdvar') value[g] = 0;
-        else if (e.op === 'group') value[g] = 1;
-        else if (e.op === 'quantile') qvals[g] = [v];
+        qvals[g] = [v];
+      } else {
+        qvals[g]!.push(v);
+      }
+    }
+    for (const g of order) {
+      if (outIdx[g] === -1) outIdx[g] = b.index(groups[g]!);
+      b.set(outIdx[g]!, i, quantile(q ? q[i]! : NaN, qvals[g]!));
+    }
+  }
+  return b.result();
+}
+
+/**
+ * sum, avg, count, min, max, group, stddev, stdvar, walking each input series once over all
+ * steps (its columns are contiguous) into per-group columns, instead of visiting every series
+ * at every step. Each (group, step) still sees its series in input order, so results are the
+ * same to the bit as the step-by-step walk, and output series are created in the same order:
+ * by the first step a group has a value, then by its first series at that step.
+ */
+function aggregateBySeries(op: AggregateExpr['op'], input: StepSeries[], groupIdx: Int32Array, groups: Labels[], n: number, check: () => void): StepSeries[] {
+  const G = groups.length;
+  const value = new Float64Array(G * n);
+  const mean = op === 'avg' || op === 'stddev' || op === 'stdvar' ? new Float64Array(G * n) : value;
+  const count = new Float64Array(G * n);
+  const firstStep = new Int32Array(G).fill(n);
+  const firstSeries = new Int32Array(G);
+  for (let j = 0; j < input.length; j++) {
+    if ((j & 255) === 255) check();
+    const s = input[j]!;
+    const p = s.p;
+    const vs = s.v;
+    const g = groupIdx[j]!;
+    const base = g * n;
+    let first = -1;
+    for (let i = 0; i < n; i++) {
+      if (!p[i]) continue;
+      if (first < 0) first = i;
+      const v = vs[i]!;
+      const k = base + i;
+      const c = count[k]!;
+      if (c === 0) {
+        count[k] = 1;
+        switch (op) {
+          case 'stddev':
+          case 'stdvar': value[k] = 0; mean[k] = v; break;
+          case 'group': value[k] = 1; break;
+          case 'avg': mean[k] = v; break;
+          default: value[k] = v;
+        }
         continue;
       }
-      switch (e.op) {
-        case 'sum': value[g] += v; break;
+      switch (op) {
+        case 'sum': value[k] += v; break;
         case 'avg': {
-          count[g]++;
-          const m = mean[g]!;
+          count[k] = c + 1;
+          const m = mean[k]!;
           if (m === Infinity || m === -Infinity) {
             if ((v === Infinity || v === -Infinity) && m > 0 === v > 0) break;
             if (Number.isFinite(v)) break;
           }
-          mean[g] = m + (v / count[g]! - m / count[g]!);
+          mean[k] = m + (v / (c + 1) - m / (c + 1));
           break;
         }
-        case 'max': if (value[g]! < v || Number.isNaN(value[g]!)) value[g] = v; break;
-        case 'min': if (value[g]! > v || Number.isNaN(value[g]!)) value[g] = v; break;
-        case 'count': count[g]++; break;
+        case 'max': if (value[k]! < v || Number.isNaN(value[k]!)) value[k] = v; break;
+        case 'min': if (value[k]! > v || Number.isNaN(value[k]!)) value[k] = v; break;
+        case 'count': count[k] = c + 1; break;
         case 'stddev':
         case 'stdvar': {
-          count[g]++;
-          const delta = v - mean[g]!;
-          mean[g] += delta / count[g]!;
-          value[g] += delta * (v - mean[g]!);
+          count[k] = c + 1;
+          const delta = v - mean[k]!;
+          mean[k] += delta / (c + 1);
+          value[k] += delta * (v - mean[k]!);
           break;
         }
-        case 'quantile': qvals[g]!.push(v); break;
         case 'group': break;
       }
     }
-    for (const g of order) {
-      let r: number;
-      switch (e.op) {
-        case 'avg': r = mean[g]!; break;
-        case 'count': r = count[g]!; break;
-        case 'stdvar': r = value[g]! / count[g]!; break;
-        case 'stddev': r = Math.sqrt(value[g]! / count[g]!); break;
-        case 'quantile': r = quantile(q ? q[i]! : NaN, qvals[g]!); break;
-        default: r = value[g]!;
-      }
-      if (outIdx[g] === -1) outIdx[g] = b.index(groups[g]!);
-      b.set(outIdx[g]!, i, r);
+    if (first >= 0 && first < firstStep[g]!) {
+      firstStep[g] = first;
+      firstSeries[g] = j;
     }
   }
-  return b.result();
+  const order: number[] = [];
+  for (let g = 0; g < G; g++) if (firstStep[g]! < n) order.push(g);
+  order.sort((a, b) => firstStep[a]! - firstStep[b]! || firstSeries[a]! - firstSeries[b]!);
+  const out: StepSeries[] = [];
+  for (const g of order) {
+    const base = g * n;
+    const v = new Float64Array(n);
+    const p = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const c = count[base + i]!;
+      if (c === 0) continue;
+      p[i] = 1;
+      switch (op) {
+        case 'avg': v[i] = mean[base + i]!; break;
+        case 'count': v[i] = c; break;
+        case 'stdvar': v[i] = value[base + i]! / c; break;
+        case 'stddev': v[i] = Math.sqrt(value[base + i]! / c); break;
+        default: v[i] = value[base + i]!;
+      }
+    }
+    out.push({ metric: groups[g]!, v, p });
+  }
+  return out;
 }
 
 // ---- topk / bottomk: Go's container/heap, so ties resolve as in Prometheus ----------------

@@ -9,8 +9,8 @@ import { typeOf, unwrapParens } from '../parser/ast.js';
 import { aggregate } from './aggregations.js';
 import { scalarScalar, vectorScalar, vectorVector } from './binary.js';
 import { FunctionError, INSTANT_FUNCTIONS, labelsForAbsent, merge } from './functions.js';
-import { FunctionArgError, RANGE_FUNCTIONS } from './range-functions.js';
-import { SeriesBuilder, countPoints, setCountLimitHint, dropMetricName, errSameLabelset, makeSteps, stepTime, type EvalValue, type PointSeries, type StepSeries, type Steps } from './types.js';
+import { FunctionArgError, NEEDS_RESETS, RANGE_FUNCTIONS, countResets, type RangeFn, type WindowCtx } from './range-functions.js';
+import { ColumnSlab, SeriesBuilder, countPoints, setCountLimitHint, dropMetricName, errSameLabelset, makeSteps, stepTime, type EvalValue, type PointSeries, type StepSeries, type Steps } from './types.js';
 
 export interface EvaluatorOptions {
   queryable: Queryable;
@@ -36,6 +36,10 @@ interface MatrixArg {
 
 export class Evaluator {
   private lastYield = performance.now();
+  /** Sample buffers of load(), shared by all selectors of the query (sized for a 2 h chunk range at 15 s). */
+  private scratchT = new Float64Array(512);
+  private scratchV = new Float64Array(512);
+  private scratchResets = new Int32Array(512);
   warnings: string[] = [];
 
   constructor(private readonly o: EvaluatorOptions) {}
@@ -54,6 +58,18 @@ export class Evaluator {
       this.lastYield = performance.now();
       if (this.o.signal?.aborted) throw errCanceled('expression evaluation');
     }
+  }
+
+  /**
+   * tick() without a promise when there is nothing to wait for: true when the caller should
+   * `await this.tick()` (time to yield). Per-series loops over 100k series use this, so they
+   * do not create a promise and a microtask per series.
+   */
+  private dueForTick(): boolean {
+    const now = performance.now();
+    if (this.o.signal?.aborted) throw errCanceled('expression evaluation');
+    if (now > this.o.deadline) throw errTimeout('expression evaluation');
+    return now - this.lastYield > 20;
   }
 
   /** The synchronous part of tick(): long loops inside one node call this between steps. */
@@ -112,15 +128,19 @@ export class Evaluator {
     return out;
   }
 
-  /** Loads raw samples of every series matching vs in [mint, maxt]. */
-  private async load(vs: VectorSelector, mint: number, maxt: number, dropStale: boolean): Promise<PointSeries[]> {
+  /**
+   * Calls each(metric, ts, vs, n) for every series matching vs, with its samples in
+   * [mint, maxt] in ts[0..n) / vs[0..n). The arrays are scratch buffers reused for the next
+   * series: each must not keep them (copy with slice). Streaming keeps a query over thousands
+   * of series from holding all their raw samples at once.
+   */
+  private async load(vs: VectorSelector, mint: number, maxt: number, dropStale: boolean, each: (metric: Labels, ts: Float64Array, vs: Float64Array, n: number) => void): Promise<void> {
     const q = this.o.queryable.querier(mint, maxt);
-    const out: PointSeries[] = [];
     try {
       const set = q.select(true, { start: mint, end: maxt }, ...vs.matchers);
       let it: SampleIterator | undefined;
-      let ts = new Float64Array(64);
-      let vals = new Float64Array(64);
+      let ts = this.scratchT;
+      let vals = this.scratchV;
       while (set.next()) {
         const s = set.at();
         it = s.iterator(it);
@@ -132,12 +152,13 @@ export class Evaluator {
             const v = it.v;
             if (dropStale && isStaleNaN(v)) continue;
             if (n === ts.length) {
+              // Grown in steps of two and kept for the next series and the next selector.
               const nt = new Float64Array(n * 2);
               nt.set(ts);
-              ts = nt;
+              ts = this.scratchT = nt;
               const nv = new Float64Array(n * 2);
               nv.set(vals);
-              vals = nv;
+              vals = this.scratchV = nv;
             }
             ts[n] = t;
             vals[n] = v;
@@ -146,8 +167,8 @@ export class Evaluator {
         }
         const err = it.err();
         if (err) throw new QueryError('execution', err.message);
-        out.push({ metric: s.labels, ts: ts.slice(0, n), vs: vals.slice(0, n) });
-        await this.tick();
+        each(s.labels, ts, vals, n);
+        if (this.dueForTick()) await this.tick();
       }
       const err = set.err();
       if (err) throw new QueryError('execution', err.message);
@@ -155,6 +176,12 @@ export class Evaluator {
     } finally {
       q.close();
     }
+  }
+
+  /** load(), keeping a copy of every series' samples. */
+  private async loadAll(vs: VectorSelector, mint: number, maxt: number, dropStale: boolean): Promise<PointSeries[]> {
+    const out: PointSeries[] = [];
+    await this.load(vs, mint, maxt, dropStale, (metric, ts, vals, n) => out.push({ metric, ts: ts.slice(0, n), vs: vals.slice(0, n) }));
     return out;
   }
 
@@ -169,28 +196,29 @@ export class Evaluator {
     const minRef = Math.min(refs[0]!, refs[steps.n - 1]!);
     const maxRef = Math.max(refs[0]!, refs[steps.n - 1]!);
     const lookback = this.o.lookbackDelta;
-    const raw = await this.load(vs, minRef - lookback, maxRef, false);
     const out: StepSeries[] = [];
-    for (const s of raw) {
-      const v = new Float64Array(steps.n);
-      const p = new Uint8Array(steps.n);
+    const slab = new ColumnSlab(steps.n);
+    await this.load(vs, minRef - lookback, maxRef, false, (metric, ts, vals, n) => {
+      const cols = slab.take();
+      const { v, p } = cols;
       let j = -1; // index of the newest sample <= ref
       let any = false;
       for (let i = 0; i < steps.n; i++) {
         const ref = refs[i]!;
-        if (j >= 0 && s.ts[j]! > ref) j = -1; // refs only decrease with @ pinning (constant), never in practice
-        while (j + 1 < s.ts.length && s.ts[j + 1]! <= ref) j++;
+        if (j >= 0 && ts[j]! > ref) j = -1; // refs only decrease with @ pinning (constant), never in practice
+        while (j + 1 < n && ts[j + 1]! <= ref) j++;
         if (j < 0) continue;
-        const t = s.ts[j]!;
+        const t = ts[j]!;
         if (t < ref - lookback) continue;
-        const x = s.vs[j]!;
+        const x = vals[j]!;
         if (isStaleNaN(x)) continue;
         v[i] = withTimestamps ? t / 1000 : x;
         p[i] = 1;
         any = true;
       }
-      if (any) out.push({ metric: s.metric, v, p });
-    }
+      if (any) out.push({ metric, v, p });
+      else slab.giveBack(cols);
+    });
     return out;
   }
 
@@ -202,7 +230,7 @@ export class Evaluator {
       if (steps.n === 0) return { series: [], range: e.range, ends };
       const minEnd = Math.min(ends[0]!, ends[steps.n - 1]!);
       const maxEnd = Math.max(ends[0]!, ends[steps.n - 1]!);
-      const series = await this.load(vs, minEnd - e.range, maxEnd, true);
+      const series = await this.loadAll(vs, minEnd - e.range, maxEnd, true);
       return { series, range: e.range, ends };
     }
     const ends = this.refTimes(e.timestamp, e.startOrEnd, e.originalOffset, steps);
@@ -271,50 +299,47 @@ export class Evaluator {
       const v = await this.eval(e.args[i]!, steps);
       scalars.push(v.kind === 'scalar' ? v.v : new Float64Array(steps.n));
     }
-    const m = await this.matrixArg(unwrapParens(e.args[matrixIdx]!) as MatrixSelector | SubqueryExpr, steps);
+    const arg = unwrapParens(e.args[matrixIdx]!) as MatrixSelector | SubqueryExpr;
     const keepName = name === 'last_over_time';
-    const ctx = { stepT: 0, rangeEnd: 0, range: m.range, args: new Array<number>(scalars.length) };
+    const ctx: WindowCtx = { stepT: 0, rangeEnd: 0, range: arg.range, args: new Array<number>(scalars.length).fill(0), resets: null };
     const out: StepSeries[] = [];
     // Like Prometheus: samples held = output points so far + the current window.
-    let held = 0;
-    for (let si = 0; si < m.series.length; si++) {
-      await this.tick();
-      const s = m.series[si]!;
-      const v = new Float64Array(steps.n);
-      const p = new Uint8Array(steps.n);
-      let lo = 0;
-      let hi = 0;
-      let any = false;
-      for (let i = 0; i < steps.n; i++) {
-        const end = m.ends[i]!;
-        const start = end - m.range;
-        // Windows are closed on both sides in 2.42: [end - range, end].
-        if (i > 0 && end < m.ends[i - 1]!) {
-          lo = 0;
-          hi = 0;
-        }
-        while (lo < s.ts.length && s.ts[lo]! < start) lo++;
-        if (hi < lo) hi = lo;
-        while (hi < s.ts.length && s.ts[hi]! <= end) hi++;
-        if (hi <= lo) continue;
-        if (held + hi - lo > this.o.maxSamples) throw errTooManySamples('query execution');
-        ctx.stepT = stepTime(steps, i);
-        ctx.rangeEnd = end;
-        for (let k = 0; k < scalars.length; k++) ctx.args[k] = scalars[k]![i]!;
-        let r: number | null;
-        try {
-          r = fn(s.ts, s.vs, lo, hi, ctx);
-        } catch (err) {
-          if (err instanceof FunctionArgError) throw new FunctionError(err.message);
-          throw err;
-        }
-        if (r === null) continue;
-        v[i] = r;
-        p[i] = 1;
-        held++;
-        any = true;
+    const held = { n: 0 };
+    const slab = new ColumnSlab(steps.n);
+    // Input series are distinct; dropping __name__ can only make two of them equal when they
+    // had different names, so the duplicate check below runs only then.
+    let firstName: string | undefined | null = null;
+    let oneName = true;
+    const one = (metric: Labels, ts: Float64Array, vs: Float64Array, n: number, ends: Float64Array) => {
+      if (!keepName && oneName) {
+        const nm = metric.get('__name__');
+        if (firstName === null) firstName = nm;
+        else if (nm !== firstName) oneName = false;
       }
-      if (any) out.push({ metric: keepName ? s.metric : dropMetricName(s.metric), v, p });
+      if (NEEDS_RESETS.has(name)) {
+        if (this.scratchResets.length < n) this.scratchResets = new Int32Array(Math.max(n, this.scratchT.length));
+        countResets(vs, n, this.scratchResets);
+        ctx.resets = this.scratchResets;
+      }
+      const cols = slab.take();
+      if (this.windows(fn, ts, vs, n, ends, arg.range, scalars, ctx, steps, held, cols.v, cols.p)) out.push({ metric: keepName ? metric : dropMetricName(metric), v: cols.v, p: cols.p });
+      else slab.giveBack(cols);
+    };
+    if (arg.kind === 'MatrixSelector') {
+      // Streamed: each series' samples are turned into output columns and dropped.
+      const vs = arg.vectorSelector as VectorSelector;
+      const ends = this.refTimes(vs.timestamp, vs.startOrEnd, vs.originalOffset, steps);
+      if (steps.n > 0) {
+        const minEnd = Math.min(ends[0]!, ends[steps.n - 1]!);
+        const maxEnd = Math.max(ends[0]!, ends[steps.n - 1]!);
+        await this.load(vs, minEnd - arg.range, maxEnd, true, (metric, ts, vals, n) => one(metric, ts, vals, n, ends));
+      }
+    } else {
+      const m = await this.matrixArg(arg, steps);
+      for (const s of m.series) {
+        await this.tick();
+        one(s.metric, s.ts, s.vs, s.ts.length, m.ends);
+      }
     }
     if (name === 'absent_over_time') {
       const v = new Float64Array(steps.n).fill(1);
@@ -323,13 +348,55 @@ export class Evaluator {
       return { kind: 'vector', series: p.includes(1) ? [{ metric: labelsForAbsent(e.args[matrixIdx]!), v, p }] : [] };
     }
     // Output series of a range function must have distinct label sets (over the whole range).
-    const seen = new Set<string>();
-    for (const s of out) {
-      const k = s.metric.key();
-      if (seen.has(k)) throw errSameLabelset();
-      seen.add(k);
+    if (!keepName && !oneName) {
+      const seen = new Set<string>();
+      for (const s of out) {
+        const k = s.metric.key();
+        if (seen.has(k)) throw errSameLabelset();
+        seen.add(k);
+      }
     }
     return { kind: 'vector', series: out };
+  }
+
+  /**
+   * One series' output column of a range function: the window [end - range, end] (closed on
+   * both sides in 2.42) slides over ts[0..n) by index, into the zeroed columns v and p.
+   * False when no step has a value.
+   */
+  private windows(fn: RangeFn, ts: Float64Array, vs: Float64Array, n: number, ends: Float64Array, range: number, scalars: Float64Array[], ctx: WindowCtx, steps: Steps, held: { n: number }, v: Float64Array, p: Uint8Array): boolean {
+    let lo = 0;
+    let hi = 0;
+    let any = false;
+    const maxSamples = this.o.maxSamples;
+    for (let i = 0; i < steps.n; i++) {
+      const end = ends[i]!;
+      const start = end - range;
+      if (i > 0 && end < ends[i - 1]!) {
+        lo = 0;
+        hi = 0;
+      }
+      while (lo < n && ts[lo]! < start) lo++;
+      if (hi < lo) hi = lo;
+      while (hi < n && ts[hi]! <= end) hi++;
+      if (hi <= lo) continue;
+      if (held.n + hi - lo > maxSamples) throw errTooManySamples('query execution');
+      ctx.stepT = stepTime(steps, i);
+      ctx.rangeEnd = end;
+      for (let k = 0; k < scalars.length; k++) ctx.args[k] = scalars[k]![i]!;
+      let ok: boolean;
+      try {
+        ok = fn(ts, vs, lo, hi, ctx, v, i);
+      } catch (err) {
+        if (err instanceof FunctionArgError) throw new FunctionError(err.message);
+        throw err;
+      }
+      if (!ok) continue;
+      p[i] = 1;
+      held.n++;
+      any = true;
+    }
+    return any;
   }
 
   // ---- operators --------------------------------------------------------------------------------

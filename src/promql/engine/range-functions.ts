@@ -11,19 +11,44 @@ export interface WindowCtx {
   range: number;
   /** Scalar arguments other than the range vector, at this step, in argument order. */
   args: number[];
+  /**
+   * For rate and increase: resets[k] counts the counter resets (vs[m] < vs[m-1]) for m in
+   * 1..k, so a window without one skips the scan. null: scan every window.
+   */
+  resets: Int32Array | null;
 }
 
-/** Returns the output value, or null for "no sample at this step". */
-export type RangeFn = (ts: Float64Array, vs: Float64Array, lo: number, hi: number, c: WindowCtx) => number | null;
+/** Range functions that read WindowCtx.resets. */
+export const NEEDS_RESETS = new Set(['rate', 'increase']);
+
+/** Fills resets (see WindowCtx) for the first n samples of vs. */
+export function countResets(vs: Float64Array, n: number, resets: Int32Array): void {
+  let r = 0;
+  if (n > 0) resets[0] = 0;
+  for (let k = 1; k < n; k++) {
+    if (vs[k]! < vs[k - 1]!) r++;
+    resets[k] = r;
+  }
+}
+
+/**
+ * Writes the value for step i into out[i] and returns true, or returns false for "no sample
+ * at this step". Results go into the output column rather than being returned: a call that
+ * V8 does not inline returns a double boxed as a heap number, one allocation per step.
+ */
+export type RangeFn = (ts: Float64Array, vs: Float64Array, lo: number, hi: number, c: WindowCtx, out: Float64Array, i: number) => boolean;
+
+/** A range function whose value is a plain number of the window (never "no sample"). */
+type ValueFn = (ts: Float64Array, vs: Float64Array, lo: number, hi: number, c: WindowCtx) => number;
 
 function extrapolatedRate(isCounter: boolean, isRate: boolean): RangeFn {
-  return (ts, vs, lo, hi, c) => {
+  return (ts, vs, lo, hi, c, out, step) => {
     const n = hi - lo;
-    if (n < 2) return null;
+    if (n < 2) return false;
     const rangeStart = c.rangeEnd - c.range;
     const first = vs[lo]!;
     let result = vs[hi - 1]! - first;
-    if (isCounter) {
+    if (isCounter && (c.resets === null || c.resets[hi - 1] !== c.resets[lo])) {
       let prev = first;
       for (let i = lo + 1; i < hi; i++) {
         const cur = vs[i]!;
@@ -46,19 +71,21 @@ function extrapolatedRate(isCounter: boolean, isRate: boolean): RangeFn {
     extrapolateTo += durationToEnd < threshold ? durationToEnd : avgBetween / 2;
     let factor = extrapolateTo / sampledInterval;
     if (isRate) factor /= c.range / 1000;
-    return result * factor;
+    out[step] = result * factor;
+    return true;
   };
 }
 
 function instantValue(isRate: boolean): RangeFn {
-  return (ts, vs, lo, hi) => {
-    if (hi - lo < 2) return null;
+  return (ts, vs, lo, hi, _c, out, step) => {
+    if (hi - lo < 2) return false;
     const last = vs[hi - 1]!;
     const prev = vs[hi - 2]!;
     const result = isRate && last < prev ? last : last - prev;
     const dt = ts[hi - 1]! - ts[hi - 2]!;
-    if (dt === 0) return null;
-    return isRate ? result / (dt / 1000) : result;
+    if (dt === 0) return false;
+    out[step] = isRate ? result / (dt / 1000) : result;
+    return true;
   };
 }
 
@@ -107,12 +134,12 @@ class Kahan {
 
 export class FunctionArgError extends Error {}
 
-const holtWinters: RangeFn = (_ts, vs, lo, hi, c) => {
+const holtWinters: RangeFn = (_ts, vs, lo, hi, c, out, step) => {
   const [sf, tf] = c.args as [number, number];
   if (!(sf > 0 && sf < 1)) throw new FunctionArgError(`invalid smoothing factor. Expected: 0 < sf < 1, got: ${goF(sf)}`);
   if (!(tf > 0 && tf < 1)) throw new FunctionArgError(`invalid trend factor. Expected: 0 < tf < 1, got: ${goF(tf)}`);
   const l = hi - lo;
-  if (l < 2) return null;
+  if (l < 2) return false;
   let s0 = 0;
   let s1 = vs[lo]!;
   let b = vs[lo + 1]! - vs[lo]!;
@@ -123,8 +150,17 @@ const holtWinters: RangeFn = (_ts, vs, lo, hi, c) => {
     s0 = s1;
     s1 = x + y;
   }
-  return s1;
+  out[step] = s1;
+  return true;
 };
+
+/** Adapts a function that always has a value for a non-empty window. */
+function always(f: ValueFn): RangeFn {
+  return (ts, vs, lo, hi, c, out, step) => {
+    out[step] = f(ts, vs, lo, hi, c);
+    return true;
+  };
+}
 
 function goF(x: number): string {
   if (Number.isNaN(x)) return 'NaN';
@@ -138,14 +174,19 @@ export const RANGE_FUNCTIONS: Record<string, RangeFn> = {
   delta: extrapolatedRate(false, false),
   irate: instantValue(true),
   idelta: instantValue(false),
-  deriv: (ts, vs, lo, hi) => (hi - lo < 2 ? null : linearRegression(ts, vs, lo, hi, ts[lo]!)[0]),
-  predict_linear: (ts, vs, lo, hi, c) => {
-    if (hi - lo < 2) return null;
+  deriv: (ts, vs, lo, hi, _c, out, step) => {
+    if (hi - lo < 2) return false;
+    out[step] = linearRegression(ts, vs, lo, hi, ts[lo]!)[0];
+    return true;
+  },
+  predict_linear: (ts, vs, lo, hi, c, out, step) => {
+    if (hi - lo < 2) return false;
     const [slope, intercept] = linearRegression(ts, vs, lo, hi, c.stepT);
-    return slope * c.args[0]! + intercept;
+    out[step] = slope * c.args[0]! + intercept;
+    return true;
   },
   holt_winters: holtWinters,
-  changes: (_ts, vs, lo, hi) => {
+  changes: always((_ts, vs, lo, hi) => {
     let changes = 0;
     let prev = vs[lo]!;
     for (let i = lo + 1; i < hi; i++) {
@@ -154,8 +195,8 @@ export const RANGE_FUNCTIONS: Record<string, RangeFn> = {
       prev = cur;
     }
     return changes;
-  },
-  resets: (_ts, vs, lo, hi) => {
+  }),
+  resets: always((_ts, vs, lo, hi) => {
     let resets = 0;
     let prev = vs[lo]!;
     for (let i = lo + 1; i < hi; i++) {
@@ -164,8 +205,8 @@ export const RANGE_FUNCTIONS: Record<string, RangeFn> = {
       prev = cur;
     }
     return resets;
-  },
-  avg_over_time: (_ts, vs, lo, hi) => {
+  }),
+  avg_over_time: (_ts, vs, lo, hi, _c, out, step) => {
     let mean = 0;
     let c = 0;
     let count = 0;
@@ -183,32 +224,41 @@ export const RANGE_FUNCTIONS: Record<string, RangeFn> = {
       else c += inc - t + mean;
       mean = t;
     }
-    if (mean === Infinity || mean === -Infinity) return mean;
-    return mean + c;
+    out[step] = mean === Infinity || mean === -Infinity ? mean : mean + c;
+    return true;
   },
-  count_over_time: (_ts, _vs, lo, hi) => hi - lo,
-  sum_over_time: (_ts, vs, lo, hi) => {
+  count_over_time: (_ts, _vs, lo, hi, _c, out, step) => {
+    out[step] = hi - lo;
+    return true;
+  },
+  sum_over_time: (_ts, vs, lo, hi, _c, out, step) => {
     // Compensated (Kahan) summation, as 2.42 does: plain += differs in the last digits.
     const k = new Kahan();
     for (let i = lo; i < hi; i++) k.add(vs[i]!);
-    return k.sum === Infinity || k.sum === -Infinity ? k.sum : k.value();
+    out[step] = k.sum === Infinity || k.sum === -Infinity ? k.sum : k.value();
+    return true;
   },
-  max_over_time: (_ts, vs, lo, hi) => {
+  max_over_time: (_ts, vs, lo, hi, _c, out, step) => {
     let max = vs[lo]!;
     for (let i = lo; i < hi; i++) if (vs[i]! > max || Number.isNaN(max)) max = vs[i]!;
-    return max;
+    out[step] = max;
+    return true;
   },
-  min_over_time: (_ts, vs, lo, hi) => {
+  min_over_time: (_ts, vs, lo, hi, _c, out, step) => {
     let min = vs[lo]!;
     for (let i = lo; i < hi; i++) if (vs[i]! < min || Number.isNaN(min)) min = vs[i]!;
-    return min;
+    out[step] = min;
+    return true;
   },
-  quantile_over_time: (_ts, vs, lo, hi, c) => quantile(c.args[0]!, Array.from(vs.subarray(lo, hi))),
-  stddev_over_time: (_ts, vs, lo, hi) => Math.sqrt(variance(vs, lo, hi)),
-  stdvar_over_time: (_ts, vs, lo, hi) => variance(vs, lo, hi),
-  last_over_time: (_ts, vs, _lo, hi) => vs[hi - 1]!,
-  present_over_time: () => 1,
-  absent_over_time: () => 1,
+  quantile_over_time: always((_ts, vs, lo, hi, c) => quantile(c.args[0]!, Array.from(vs.subarray(lo, hi)))),
+  stddev_over_time: always((_ts, vs, lo, hi) => Math.sqrt(variance(vs, lo, hi))),
+  stdvar_over_time: always((_ts, vs, lo, hi) => variance(vs, lo, hi)),
+  last_over_time: (_ts, vs, _lo, hi, _c, out, step) => {
+    out[step] = vs[hi - 1]!;
+    return true;
+  },
+  present_over_time: always(() => 1),
+  absent_over_time: always(() => 1),
 };
 
 function variance(vs: Float64Array, lo: number, hi: number): number {

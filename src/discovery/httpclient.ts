@@ -62,8 +62,21 @@ export class HttpClient {
 
   /** GET with Prometheus's semantics: non-2xx is not an error here, the caller decides. */
   async get(url: string, opts: GetOptions): Promise<HttpResponse> {
-    const timeout = AbortSignal.timeout(opts.timeoutMs);
-    const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
+    // One controller with a cleared timer: AbortSignal.timeout would fire (and build an
+    // exception) after every request, and AbortSignal.any links signals on each call.
+    const ac = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      ac.abort();
+    }, opts.timeoutMs);
+    const outer = opts.signal;
+    const onOuterAbort = (): void => ac.abort();
+    if (outer) {
+      if (outer.aborted) ac.abort();
+      else outer.addEventListener('abort', onOuterAbort, { once: true });
+    }
+    const signal = ac.signal;
     const headers: Record<string, string> = { ...opts.headers };
     if (this.authHeader) headers['authorization'] = this.authHeader;
     let current = url;
@@ -93,10 +106,13 @@ export class HttpClient {
       }
     } catch (e) {
       if (e instanceof HttpClientError) throw e;
-      if (timeout.aborted) {
+      if (timedOut) {
         throw new HttpClientError('timeout', `Get ${JSON.stringify(url)}: context deadline exceeded`, 'The target did not answer within scrape_timeout; raise it or make the target faster.');
       }
       throw describeNetError(url, e);
+    } finally {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onOuterAbort);
     }
   }
 

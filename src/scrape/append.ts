@@ -6,7 +6,7 @@ import { Labels, LabelsBuilder, STALE_NAN, isStaleNaN, PromtsError } from '../mo
 import { relabel } from '../relabel/index.js';
 import { StorageError, type Appender, type SeriesRef } from '../storage/index.js';
 import { Entry, TextParseError, newParser } from '../textparse/index.js';
-import { hashBytes, type ScrapeCache } from './cache.js';
+import type { ScrapeCache } from './cache.js';
 
 export class ScrapeError extends PromtsError {}
 
@@ -142,18 +142,17 @@ export function appendScrape(app: Appender, cache: ScrapeCache, body: Uint8Array
     const t = explicitTs ? p.timestamp : defTime;
     const s = p.seriesStart;
     const e = p.seriesEnd;
-    const h = hashBytes(b, s, e);
-    let ce = cache.get(b, s, e, h);
+    let ce = cache.get(b, s, e);
     let isNew = false;
     if (ce === undefined) {
       const lset = mutateSampleLabels(p.labels(), o.targetLabels, o.honorLabels, o.metricRelabelConfigs);
       if (lset === null || lset.length === 0) {
-        cache.add(b, s, e, h, 0, null);
+        cache.add(b, s, e, 0, null);
         continue;
       }
       if (!lset.has('__name__')) throw new ScrapeError('name_label_mandatory', 'missing metric name (__name__ label)', 'metric_relabel_configs must not remove __name__.');
       verifyLabelLimits(lset, o.limits);
-      ce = cache.add(b, s, e, h, 0, lset);
+      ce = cache.add(b, s, e, 0, lset);
       isNew = true;
     } else if (ce.lset === null) continue; // dropped by relabeling earlier
     const lset = ce.lset!;

@@ -79,21 +79,46 @@ export class ScrapeCache {
   private prev: CacheEntry[] = [];
   readonly metadata = new Map<string, MetaEntry>();
 
-  /** Looks up the raw series text b[start:end) (hash precomputed by the caller). */
-  get(b: Uint8Array, start: number, end: number, hash: number): CacheEntry | undefined {
-    for (let e = this.table.get(hash); e; e = e.next) {
-      if (sameBytes(e.text, b, start, end)) {
-        if (e.lastIter !== this.iter) {
-          e.lastIter = this.iter;
-          this.seenThisIter++;
+  /**
+   * Entries in the order the previous scrape looked them up, and this scrape's so far.
+   * Targets expose their series in the same order every time, so the entry at the same
+   * position is tried first: a byte comparison, no hashing.
+   */
+  private prevOrder: CacheEntry[] = [];
+  private curOrder: CacheEntry[] = [];
+  /** Hash of the text the last lookup missed (add() takes it from here). */
+  private missHash = 0;
+
+  /** Looks up the raw series text b[start:end). */
+  get(b: Uint8Array, start: number, end: number): CacheEntry | undefined {
+    const k = this.curOrder.length;
+    let found: CacheEntry | undefined;
+    const guess = this.prevOrder[k];
+    if (guess !== undefined && sameBytes(guess.text, b, start, end)) found = guess;
+    else {
+      const hash = hashBytes(b, start, end);
+      for (let e = this.table.get(hash); e; e = e.next) {
+        if (sameBytes(e.text, b, start, end)) {
+          found = e;
+          break;
         }
-        return e;
+      }
+      if (found === undefined) {
+        this.missHash = hash;
+        return undefined;
       }
     }
-    return undefined;
+    if (found.lastIter !== this.iter) {
+      found.lastIter = this.iter;
+      this.seenThisIter++;
+    }
+    this.curOrder.push(found);
+    return found;
   }
 
-  add(b: Uint8Array, start: number, end: number, hash: number, ref: SeriesRef | 0, lset: Labels | null): CacheEntry {
+  /** Adds the text of the last get() miss. */
+  add(b: Uint8Array, start: number, end: number, ref: SeriesRef | 0, lset: Labels | null): CacheEntry {
+    const hash = this.missHash;
     const e: CacheEntry = {
       text: byteString(b, start, end),
       hash, ref, lset,
@@ -104,6 +129,7 @@ export class ScrapeCache {
     this.table.set(hash, e);
     this.size++;
     this.seenThisIter++;
+    this.curOrder.push(e);
     return e;
   }
 
@@ -192,6 +218,13 @@ export class ScrapeCache {
     this.prev = this.cur;
     this.cur = t;
     this.cur.length = 0;
+    // An empty (failed) scrape keeps the order of the last one that had series.
+    if (this.curOrder.length > 0) {
+      const o = this.prevOrder;
+      this.prevOrder = this.curOrder;
+      this.curOrder = o;
+    }
+    this.curOrder.length = 0;
     this.scrapeNo++;
   }
 }

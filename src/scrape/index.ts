@@ -4,5 +4,5 @@ export { ScrapeManager, type ScrapeManagerOptions, type TargetMetadata } from '.
 export { ScrapePool, type PoolOptions } from './pool.js';
 export { ScrapeLoop, SCRAPE_ACCEPT_HEADER, REPORT_SERIES, type LoopOptions } from './loop.js';
 export { Target, TargetError, populateLabels, targetsFromGroup, type TargetHealth, type PopulateResult } from './target.js';
-export { ScrapeCache, hashBytes, type CacheEntry, type MetaEntry } from './cache.js';
+export { ScrapeCache, type CacheEntry, type MetaEntry } from './cache.js';
 export { appendScrape, newAppendResult, mutateSampleLabels, mutateReportSampleLabels, verifyLabelLimits, ScrapeError, type AppendOptions, type AppendResult, type LabelLimits } from './append.js';

@@ -88,8 +88,11 @@ export class PromParser extends ByteParser implements Parser {
             return this.consumeComment();
           }
           if (isM(c)) {
-            do c = this.adv();
-            while (isMD(c));
+            // Hot loops index the bytes directly; adv() is only needed where NULs are skipped.
+            let i = this.i;
+            do i++;
+            while (i < b.length && isMD(b[i]!));
+            this.i = i;
             this.state = S_VALUE;
             return T_MNAME;
           }
@@ -162,24 +165,39 @@ export class PromParser extends ByteParser implements Parser {
             return T_BCLOSE;
           }
           if (isL(c)) {
-            do c = this.adv();
-            while (isLD(c));
+            let i = this.i;
+            do i++;
+            while (i < b.length && isLD(b[i]!));
+            this.i = i;
             return T_LNAME;
           }
           return this.abort();
         case S_LVALUE:
           if (c === 0x22) {
+            // NUL bytes inside a label value are skipped, as adv() does in this state.
+            const len = b.length;
+            let i = this.i;
             for (;;) {
-              c = this.adv();
+              i++;
+              if (i >= len) {
+                this.i = i;
+                return this.abort();
+              }
+              c = b[i]!;
               if (c === 0x22) {
+                this.i = i;
                 this.adv();
                 this.state = S_LABELS;
                 return T_LVALUE;
               }
               if (c === 0x5c) {
-                c = this.adv();
-                if (c === 0 || c === NL) return this.abort();
-              } else if (c === 0) return this.abort();
+                do i++;
+                while (i < len && b[i] === 0);
+                if (i >= len || b[i] === NL) {
+                  this.i = i;
+                  return this.abort();
+                }
+              }
             }
           }
           if (c === SP || c === TAB) return this.ws();
@@ -192,8 +210,10 @@ export class PromParser extends ByteParser implements Parser {
             return T_BOPEN;
           }
           if (c !== 0 && c !== NL) {
-            do c = this.adv();
-            while (c !== 0 && c !== NL && c !== SP && c !== TAB && c !== 0x7b);
+            let i = this.i;
+            do i++;
+            while (i < b.length && (c = b[i]!) !== 0 && c !== NL && c !== SP && c !== TAB && c !== 0x7b);
+            this.i = i;
             this.state = S_TIMESTAMP;
             return T_VALUE;
           }

@@ -41,8 +41,24 @@ export interface RawChunk {
 /**
  * Reads chunks of one block by ref. Segment files are read fully into memory on open (Node
  * has no mmap without native code); chunks are decoded only when a caller asks for one.
+ *
+ * Every chunk's CRC32C is checked, as Prometheus's chunks.Reader does on each read, but only
+ * the first time the chunk is read: the segment bytes are a private in-memory copy that
+ * nothing writes to, so a chunk that matched its CRC once matches it forever, and a query
+ * that touches the same chunks again (every rule evaluation, every dashboard refresh) no
+ * longer pays a native crc32c call per chunk. A chunk that does not match is not remembered,
+ * so every read of it keeps failing with the same error.
  */
 export class ChunkReader {
+  /**
+   * Per segment, one bit per 8 bytes of offset: set once the chunk starting in that 8-byte
+   * slot passed its CRC check. Allocated on the first read of the segment (1/64 of its size).
+   * A chunk takes at least 8 bytes (length, encoding, a 2-byte XOR or histogram header, CRC),
+   * so no two chunks start in one slot; only a ref into the middle of a chunk could share a
+   * slot with a checked one, and refs come from series entries that have their own CRC.
+   */
+  private readonly verified: (Uint8Array | undefined)[] = [];
+
   private constructor(
     readonly files: readonly string[],
     private readonly segs: readonly Buffer[],
@@ -110,9 +126,15 @@ export class ChunkReader {
     const encAt = p;
     const end = encAt + 1 + len + 4;
     if (end > b.length) throw new BlockCorruptError(file, off, `segment doesn't include enough bytes to read the chunk - required:${end}, available:${b.length}`);
-    const want = b.readUInt32BE(end - 4);
-    const got = crc32c(b.subarray(encAt, end - 4));
-    if (want !== got) throw new BlockCorruptError(file, off, `checksum mismatch expected:${hex8(want)}, actual:${hex8(got)}`);
+    let seen = this.verified[seg];
+    if (seen === undefined) seen = this.verified[seg] = new Uint8Array((b.length >>> 6) + 1);
+    const slot = off >>> 3;
+    if ((seen[slot >>> 3]! & (1 << (slot & 7))) === 0) {
+      const want = b.readUInt32BE(end - 4);
+      const got = crc32c(b.subarray(encAt, end - 4));
+      if (want !== got) throw new BlockCorruptError(file, off, `checksum mismatch expected:${hex8(want)}, actual:${hex8(got)}`);
+      seen[slot >>> 3]! |= 1 << (slot & 7);
+    }
     out.encoding = b[encAt]!;
     out.data = b.subarray(encAt + 1, end - 4);
     return out;

@@ -134,6 +134,10 @@ export class BitWriter {
 /**
  * Bit reader over a byte view. Reads past the end do not throw: they set `eof` and return 0,
  * so the caller checks one flag per sample instead of paying for exceptions.
+ *
+ * This is the plain, byte-at-a-time reader: XORIterator no longer uses it (it reads 32-bit
+ * words from a padded copy of the chunk, see xor.ts), but it stays as the straightforward
+ * transcription of Go's bstreamReader that tests check the fast decoder against.
  */
 export class BitReader {
   bytes: Uint8Array;

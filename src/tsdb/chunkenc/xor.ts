@@ -3,7 +3,7 @@
 // uvarint (t1-t0), XOR v1, then per sample a delta-of-delta timestamp and an XOR value.
 import { endianness } from 'node:os';
 import type { SampleIterator } from '../../storage/index.js';
-import { BitReader, BitWriter } from './bstream.js';
+import { BitWriter } from './bstream.js';
 import { ChunkDecodeError } from './errors.js';
 
 // Float bits go through one scratch Float64Array viewed as two uint32s; that view's word
@@ -35,6 +35,7 @@ export function encodingName(e: number): string {
 export const SAMPLES_PER_CHUNK = 120;
 
 const HEADER_BYTES = 2;
+const TWO32 = 4294967296;
 
 /**
  * A mutable XOR chunk. bytes() is a view into the chunk's buffer and stays valid until the
@@ -217,9 +218,20 @@ function ctz32(x: number): number {
   return 31 - Math.clz32(x & -x);
 }
 
+/** Zero bytes after a copied chunk, so a word read near (or, on corrupt data, past) the end stays in bounds. */
+const PAD_BYTES = 32;
+
 /**
  * Decodes an XOR chunk. After next()/seek() return true read `t` (ms) and `v`. Errors
  * (truncated or corrupt data) end the iteration; check err() afterwards.
+ *
+ * Bits are read 32 at a time: `peek(pos)` assembles the 32 bits starting at bit `pos` from a
+ * big-endian word load plus one byte, so a whole timestamp prefix with its delta-of-delta, or
+ * a value's control bits with its leading/length header, come from one read instead of a
+ * loop per bit. The chunk is copied once per reset into a zero-padded scratch buffer (a few
+ * hundred bytes), so those reads never leave the buffer; running past the chunk's last bit
+ * is detected once per sample by comparing the position with the end (what used to be the
+ * reader's `eof` flag).
  */
 export class XORIterator implements SampleIterator {
   t = 0;
@@ -232,19 +244,33 @@ export class XORIterator implements SampleIterator {
   trailing = 0;
   numTotal = 0;
   numRead = 0;
-  private readonly br: BitReader;
+  /** Bit position of the next undecoded bit (bit 0 = first bit of the chunk's header). */
+  private pos = 0;
+  /** Bits in the chunk. */
+  private end = 0;
+  private buf = new Uint8Array(256);
+  private dv = new DataView(this.buf.buffer);
   private error: Error | null = null;
 
   constructor(bytes: Uint8Array) {
-    this.br = new BitReader(bytes, HEADER_BYTES * 8);
     this.reset(bytes);
   }
 
   /** Points the iterator at another chunk's bytes, so one iterator serves many chunks. */
   reset(bytes: Uint8Array): this {
-    this.br.reset(bytes, HEADER_BYTES * 8);
-    this.numTotal = bytes.length >= 2 ? (bytes[0]! << 8) | bytes[1]! : 0;
-    this.error = bytes.length >= 2 || bytes.length === 0 ? null : new ChunkDecodeError('XOR chunk shorter than its 2-byte header');
+    const len = bytes.length;
+    if (len + PAD_BYTES > this.buf.length) {
+      let n = this.buf.length * 2;
+      while (n < len + PAD_BYTES) n *= 2;
+      this.buf = new Uint8Array(n);
+      this.dv = new DataView(this.buf.buffer);
+    }
+    this.buf.set(bytes);
+    this.buf.fill(0, len, len + PAD_BYTES);
+    this.end = len * 8;
+    this.pos = HEADER_BYTES * 8;
+    this.numTotal = len >= 2 ? (bytes[0]! << 8) | bytes[1]! : 0;
+    this.error = len >= 2 || len === 0 ? null : new ChunkDecodeError('XOR chunk shorter than its 2-byte header');
     this.numRead = 0;
     this.t = 0;
     this.v = 0;
@@ -262,17 +288,48 @@ export class XORIterator implements SampleIterator {
 
   /** Bit position just after the last decoded sample. */
   bitPos(): number {
-    return this.br.pos;
+    return this.pos;
+  }
+
+  /** The 32 bits starting at bit `pos`, most significant first, as a uint32. */
+  private peek(pos: number): number {
+    const b = pos >>> 3;
+    const s = pos & 7;
+    // For s = 0 the second term is byte >>> 8 = 0, so no branch is needed.
+    return ((this.dv.getUint32(b) << s) | (this.buf[b + 4]! >>> (8 - s))) >>> 0;
+  }
+
+  /** Go's binary.Uvarint over the bit stream; -1 when it runs over 10 bytes. */
+  private uvarint(): number {
+    let x = 0;
+    let mul = 1;
+    let pos = this.pos;
+    for (let i = 0; i < 10; i++) {
+      const b = this.peek(pos) >>> 24;
+      pos += 8;
+      if (b < 0x80) {
+        this.pos = pos;
+        return x + b * mul;
+      }
+      x += (b & 0x7f) * mul;
+      mul *= 0x80;
+    }
+    this.pos = pos;
+    return -1;
   }
 
   next(): boolean {
     if (this.error !== null || this.numRead >= this.numTotal) return false;
-    const br = this.br;
     if (this.numRead === 0) {
-      const t = br.readVarint();
-      const hi = br.readBits(32);
-      const lo = br.readBits(32);
-      if (br.eof) return this.fail();
+      const u = this.uvarint();
+      if (u < 0) return this.fail();
+      // Zig-zag decode without 32-bit operators (u may exceed 2^32).
+      const t = u % 2 === 0 ? u / 2 : -(u + 1) / 2;
+      const pos = this.pos;
+      const hi = this.peek(pos);
+      const lo = this.peek(pos + 32);
+      this.pos = pos + 64;
+      if (this.pos > this.end) return this.fail();
       this.t = t;
       this.vHi = hi;
       this.vLo = lo;
@@ -283,57 +340,111 @@ export class XORIterator implements SampleIterator {
       return true;
     }
     if (this.numRead === 1) {
-      const d = br.readUvarint();
-      if (br.eof) return this.fail();
+      const d = this.uvarint();
+      if (d < 0 || this.pos > this.end) return this.fail();
       this.tDelta = d;
       this.t += d;
       return this.readValue();
     }
-    // Delta-of-delta prefix: up to four 1-bits, terminated by a 0.
-    let dod = 0;
-    if (br.readBit() !== 0) {
-      let sz: number;
-      if (br.readBit() === 0) sz = 14;
-      else if (br.readBit() === 0) sz = 17;
-      else if (br.readBit() === 0) sz = 20;
-      else sz = 64;
-      if (sz === 64) {
-        dod = br.readInt64();
-      } else {
-        const bits = br.readBits(sz);
-        // Negative numbers come back as large unsigned ones.
-        dod = bits > 2 ** (sz - 1) ? bits - 2 ** sz : bits;
+    // Delta-of-delta: a prefix of up to four 1-bits ended by a 0, then 0/14/17/20/64 bits.
+    // Every case but the 64-bit one fits the 32 bits of one peek.
+    let pos = this.pos;
+    const w = this.peek(pos);
+    let dod: number;
+    if (w < 0x80000000) {
+      // 0: same delta as before (the common case of a steady scrape interval). The value's
+      // bits follow in the same word: a repeated value (0), or (10) an XOR within the
+      // previous window of up to 29 bits, needs no second read. That covers most samples.
+      const x = w << 1;
+      if (x >= 0) {
+        if (pos + 2 > this.end) return this.failAt();
+        this.pos = pos + 2;
+        this.t += this.tDelta;
+        this.numRead++;
+        return true;
       }
+      const trailing = this.trailing;
+      const mbits = 64 - this.leading - trailing;
+      if (x << 1 >= 0 && mbits <= 29) {
+        if (pos + 3 + mbits > this.end) return this.failAt();
+        this.pos = pos + 3 + mbits;
+        this.t += this.tDelta;
+        this.xorIn((w << 3) >>> (32 - mbits), trailing);
+        this.numRead++;
+        return true;
+      }
+      dod = 0;
+      pos += 1;
+    } else if (w < 0xc0000000) {
+      dod = (w >>> 16) & 0x3fff;
+      if (dod > 0x2000) dod -= 0x4000;
+      pos += 16;
+    } else if (w < 0xe0000000) {
+      dod = (w >>> 12) & 0x1ffff;
+      if (dod > 0x10000) dod -= 0x20000;
+      pos += 20;
+    } else if (w < 0xf0000000) {
+      dod = (w >>> 8) & 0xfffff;
+      if (dod > 0x80000) dod -= 0x100000;
+      pos += 24;
+    } else {
+      const hi = this.peek(pos + 4);
+      const lo = this.peek(pos + 36);
+      // Two's complement, exact while |dod| < 2^53.
+      dod = (hi >= 0x80000000 ? hi - TWO32 : hi) * TWO32 + lo;
+      pos += 68;
     }
-    if (br.eof) return this.fail();
+    if (pos > this.end) {
+      this.pos = this.end;
+      return this.fail();
+    }
+    this.pos = pos;
     this.tDelta += dod;
     this.t += this.tDelta;
     return this.readValue();
   }
 
   private readValue(): boolean {
-    const br = this.br;
-    if (br.readBit() !== 0) {
-      if (br.readBit() !== 0) {
-        const leading = br.readBits(5);
-        let mbits = br.readBits(6);
+    let pos = this.pos;
+    const w = this.peek(pos);
+    if (w < 0x80000000) {
+      // 0: the value repeats.
+      pos += 1;
+    } else {
+      let leading = this.leading;
+      let trailing = this.trailing;
+      if (w < 0xc0000000) {
+        // 10: the XOR fits the previous leading/trailing window.
+        pos += 2;
+      } else {
+        // 11: a new window: 5 bits of leading zeros, 6 bits of significant bits (0 means 64).
+        leading = (w >>> 25) & 0x1f;
+        let mbits = (w >>> 19) & 0x3f;
         if (mbits === 0) mbits = 64;
         if (leading + mbits > 64) return this.fail();
+        trailing = 64 - leading - mbits;
         this.leading = leading;
-        this.trailing = 64 - leading - mbits;
+        this.trailing = trailing;
+        pos += 13;
       }
-      const mbits = 64 - this.leading - this.trailing;
+      const mbits = 64 - leading - trailing;
       let hi = 0;
       let lo: number;
       if (mbits > 32) {
-        hi = br.readBits(mbits - 32);
-        lo = br.readBits(32);
+        const nHi = mbits - 32;
+        hi = this.peek(pos) >>> (32 - nHi);
+        lo = this.peek(pos + nHi);
       } else {
-        lo = br.readBits(mbits);
+        // mbits >= 1 here, so the shift stays within 0..31.
+        lo = this.peek(pos) >>> (32 - mbits);
       }
-      if (br.eof) return this.fail();
+      pos += mbits;
+      if (pos > this.end) {
+        this.pos = this.end;
+        return this.fail();
+      }
       // 64-bit left shift of hi:lo by trailing, then XOR into the previous value.
-      const s = this.trailing;
+      const s = trailing;
       if (s >= 32) {
         hi = lo << (s - 32);
         lo = 0;
@@ -346,11 +457,35 @@ export class XORIterator implements SampleIterator {
       u32[1] = this.vHi;
       u32[0] = this.vLo;
       this.v = f64[0]!;
-    } else if (br.eof) {
+    }
+    if (pos > this.end) {
+      this.pos = this.end;
       return this.fail();
     }
+    this.pos = pos;
     this.numRead++;
     return true;
+  }
+
+  /** XORs `bits` (< 2^29), shifted left by `trailing`, into the value. */
+  private xorIn(bits: number, trailing: number): void {
+    if (trailing >= 32) {
+      this.vHi = (this.vHi ^ (bits << (trailing - 32))) >>> 0;
+    } else if (trailing > 0) {
+      this.vHi = (this.vHi ^ (bits >>> (32 - trailing))) >>> 0;
+      this.vLo = (this.vLo ^ (bits << trailing)) >>> 0;
+    } else {
+      this.vLo = (this.vLo ^ bits) >>> 0;
+    }
+    u32[1] = this.vHi;
+    u32[0] = this.vLo;
+    this.v = f64[0]!;
+  }
+
+  /** Ran past the last bit. */
+  private failAt(): false {
+    this.pos = this.end;
+    return this.fail();
   }
 
   private fail(): false {

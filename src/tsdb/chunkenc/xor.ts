@@ -76,7 +76,9 @@ export class XORChunk {
    * exactly as Prometheus would (including its quirks with leading/trailing zero reuse).
    */
   appender(): XORAppender {
-    const it = new XORIterator(this.bytes());
+    // A new head chunk has nothing to decode; this runs once per chunk cut.
+    if (this.numSamples() === 0) return new XORAppender(this);
+    const it = appenderScan.reset(this.bytes());
     while (it.next()) {
       /* walk to the end to learn the encoder state */
     }
@@ -501,3 +503,6 @@ export class XORIterator implements SampleIterator {
     return false;
   }
 }
+
+/** Decodes reopened chunks for appender(): one iterator (and its scratch buffer) for all. */
+const appenderScan = new XORIterator(new Uint8Array(0));

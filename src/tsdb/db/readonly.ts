@@ -29,7 +29,7 @@ export async function openDBReadOnly(dir: string, withHead = true, logger: Logge
   const blocks = openBlocks(dir);
   const minValidTime = blocks.reduce((m, b) => Math.max(m, b.meta.maxTime), -Infinity);
   const mapper = new ChunkDiskMapper(join(dir, 'chunks_head'), true);
-  const sink: ChunkSink = { write: (_r, _mint, _maxt, _e, data) => memChunkPut(data.slice()), chunk: (ref) => mapper.chunk(ref) };
+  const sink: ChunkSink = { write: (_r, _mint, _maxt, _e, data) => memChunkPut(new Uint8Array(data)), chunk: (ref) => mapper.chunk(ref) };
   const head = new Head({ chunkRange: 2 * 3600 * 1000, chunks: sink, logger });
   if (withHead) {
     const walDir = join(dir, 'wal');

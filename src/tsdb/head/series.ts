@@ -141,7 +141,7 @@ export class MemSeries {
     const c = this.head;
     if (c === null || c.numSamples() === 0) return;
     const bytes = c.bytes();
-    const ref = sink ? sink.write(this.ref, this.headMint, this.maxt, c.encoding(), bytes) : memChunks.put(bytes.slice());
+    const ref = sink ? sink.write(this.ref, this.headMint, this.maxt, c.encoding(), bytes) : memChunks.put(new Uint8Array(bytes)) // a copy: bytes may be a Buffer, whose slice() is a view;
     this.pushMmChunk(ref, this.headMint, this.maxt);
     this.head = null;
     this.app = null;

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { snapshotName } from '../tsdb/index.js';
 import { Labels, PromtsError, formatDuration } from '../model/index.js';
 import { renderConfigYaml } from '../config/index.js';
-import { parseExpr, prettyExpr } from '../promql/index.js';
+import { parseExpr, prettyExpr, walk } from '../promql/index.js';
+import type { Matcher } from '../model/index.js';
 import type { WebDeps } from '../web/index.js';
 import { remoteReadHandler, remoteWriteHandler } from '../storage/remote/index.js';
 import type { Running } from './run.js';
@@ -70,6 +71,9 @@ export function buildWebDeps(r: Running, lifecycle: { reload: () => Promise<void
     ),
     remoteWrite: r.opts.enableRemoteWriteReceiver ? remoteWriteHandler({ appender: () => r.db!.appender() }, r.logger) : undefined,
     parseExpr,
+    exemplarSelectors,
+    // Empty unless --enable-feature=exemplar-storage sized the buffer.
+    exemplars: (start, end, sets) => r.db?.queryExemplars(start, end, sets) ?? [],
     formatQuery: (q) => prettyExpr(parseExpr(q)),
     admin: {
       deleteSeries: async (mint, maxt, sets) => {
@@ -88,6 +92,15 @@ export function buildWebDeps(r: Running, lifecycle: { reload: () => Promise<void
     },
     logger: r.logger,
   };
+}
+
+/** Prometheus's parser.ExtractSelectors: the matchers of every vector selector in the query. */
+function exemplarSelectors(q: string): Matcher[][] {
+  const sets: Matcher[][] = [];
+  walk(parseExpr(q), (e) => {
+    if (e.kind === 'VectorSelector') sets.push(e.matchers);
+  });
+  return sets;
 }
 
 function labelsOf(o: Readonly<Record<string, string>>) {

@@ -65,6 +65,7 @@ export interface Running {
 export async function run(opts: ServerOptions): Promise<number> {
   const logger = createLogger({ level: opts.logLevel, format: opts.logFormat });
   logger.info('Starting promts', { version: PROMTS_VERSION, node: process.version, pid: process.pid });
+  if (opts.features.has('exemplar-storage')) logger.info('Experimental in-memory exemplar storage enabled');
   const source = configSource(opts);
 
   // Validate the config before anything else touches the disk or the network.
@@ -158,6 +159,7 @@ export async function run(opts: ServerOptions): Promise<number> {
         maxBlockDuration: opts.tsdb.maxBlockDuration,
         noLockfile: !opts.tsdb.useLockfile,
         replayProgress: r.replayProgress,
+        maxExemplars: maxExemplars(opts.features, config), // exemplar-storage
       },
       logger.with({ component: 'tsdb' }),
     );
@@ -205,9 +207,16 @@ async function shutdown(r: Running, web: WebServer): Promise<void> {
   r.metrics.close();
 }
 
+/** The exemplar buffer size: storage.exemplars.max_exemplars (default 100000) with the feature on, else 0. */
+function maxExemplars(features: ReadonlySet<string>, cfg: Config): number {
+  return features.has('exemplar-storage') ? (cfg.storage?.exemplars?.max_exemplars ?? 100000) : 0;
+}
+
 async function applyConfig(r: Running, cfg: Config): Promise<void> {
   // Rules first: a bad rule file fails the reload before anything else changes.
   await r.alerting?.apply(cfg);
+  // Then storage (Prometheus's first reloader): a changed max_exemplars resizes the buffer.
+  if (r.opts.features.has('exemplar-storage')) r.db?.setMaxExemplars(maxExemplars(r.opts.features, cfg));
   // Before scraping: a queue sends only samples written after it started.
   await r.remoteWrite?.applyConfig(cfg);
   await r.remoteRead.applyConfig(cfg);

@@ -20,6 +20,18 @@ export function registerStorageMetrics(m: SelfMetrics, db: DB): void {
   m.gaugeFn('prometheus_tsdb_blocks_loaded', 'Number of currently loaded data blocks', () => db.blocks.length);
   m.gaugeFn('prometheus_tsdb_storage_blocks_bytes', 'The number of bytes that are currently used for local storage by all blocks.', () => db.size());
   m.gaugeFn('prometheus_tsdb_lowest_timestamp_seconds', 'Lowest timestamp value stored in the database.', () => finite(db.timeRange().minTime) / 1000);
+  // Exemplar storage: registered also with the feature off (max 0), as Prometheus does.
+  const ex = () => db.exemplarStats();
+  m.counterFn('prometheus_tsdb_exemplar_exemplars_appended_total', 'Total number of appended exemplars.', () => ex().exemplarsAppended);
+  m.gaugeFn('prometheus_tsdb_exemplar_exemplars_in_storage', 'Number of exemplars currently in circular storage.', () => ex().exemplarsInStorage);
+  m.gaugeFn('prometheus_tsdb_exemplar_series_with_exemplars_in_storage', 'Number of series with exemplars currently in circular storage.', () => ex().seriesWithExemplarsInStorage);
+  m.gaugeFn(
+    'prometheus_tsdb_exemplar_last_exemplars_timestamp_seconds',
+    'The timestamp of the oldest exemplar stored in circular storage. Useful to check for what timerange the current exemplar buffer limit allows. This usually means the last timestampfor all exemplars for a typical setup. This is not true though if one of the series timestamp is in future compared to rest series.',
+    () => ex().lastExemplarsTimestampSeconds,
+  );
+  m.counterFn('prometheus_tsdb_exemplar_out_of_order_exemplars_total', 'Total number of out of order exemplar ingestion failed attempts.', () => ex().outOfOrderExemplars);
+  m.gaugeFn('prometheus_tsdb_exemplar_max_exemplars', 'Total number of exemplars the exemplar storage can store, resizeable.', () => ex().maxExemplars);
 }
 
 function finite(n: number): number {

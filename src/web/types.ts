@@ -231,11 +231,29 @@ export interface WebDeps {
   remoteWrite?: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void | Promise<void>;
   /** PromQL's parseExpr (throws a QueryError); used to validate /api/v1/query_exemplars. */
   parseExpr?: (input: string) => unknown;
+  /**
+   * The matchers of each vector selector of a PromQL query (Prometheus's ExtractSelectors);
+   * throws the parse error. /api/v1/query_exemplars answers 204 when there are none.
+   */
+  exemplarSelectors?: (query: string) => Matcher[][];
+  /**
+   * Exemplars with timestamps in [startMs, endMs] of series matching any matcher set, sorted
+   * by series labels. Without it /api/v1/query_exemplars answers an empty list.
+   */
+  exemplars?: (startMs: number, endMs: number, matcherSets: Matcher[][]) => readonly ExemplarSeries[];
   /** Pretty-prints a PromQL expression (/api/v1/format_query); the endpoint is 404 without it. */
   formatQuery?: (query: string) => string;
   logger: Logger;
   /** Clock, injectable for tests. Milliseconds. */
   now?: () => number;
+}
+
+/** One series' exemplars, oldest first, as parallel arrays (timestamps in ms). */
+export interface ExemplarSeries {
+  readonly seriesLabels: Labels;
+  readonly labels: readonly Labels[];
+  readonly values: readonly number[];
+  readonly timestamps: readonly number[];
 }
 
 /** Flag-driven behaviour of the HTTP layer (the --web.* flags). */

@@ -66,7 +66,16 @@ const METRIC_TYPES: readonly MetricType[] = ['unknown', 'counter', 'gauge', 'his
  * (its pendingData holds one sample per entry). `labels[i]` is the pre-encoded label bytes of
  * sample i's series.
  */
-export function encodeWriteRequest(w: ProtoWriter, labels: readonly Buffer[], ts: Float64Array, vs: Float64Array, n: number, metadata: readonly MetadataEntry[] = []): Buffer {
+/** Exemplars of a request (send_exemplars): series labels and exemplar labels as encodeLabels bytes. */
+export interface ExemplarBatch {
+  readonly labels: readonly Buffer[];
+  readonly exLabels: readonly Buffer[];
+  readonly ts: Float64Array;
+  readonly vs: Float64Array;
+  readonly n: number;
+}
+
+export function encodeWriteRequest(w: ProtoWriter, labels: readonly Buffer[], ts: Float64Array, vs: Float64Array, n: number, metadata: readonly MetadataEntry[] = [], exemplars?: ExemplarBatch): Buffer {
   w.reset();
   // Samples of one scrape share a timestamp: its varint is encoded once per run of equal t.
   let lastT = NaN;
@@ -108,6 +117,22 @@ export function encodeWriteRequest(w: ProtoWriter, labels: readonly Buffer[], ts
     b[p++] = 0x10;
     for (let k = 0; k < tLen; k++) b[p++] = tb[k]!;
     w.pos = p;
+  }
+  // Each exemplar goes in a TimeSeries of its own (labels + one Exemplar, no samples), as
+  // Prometheus's queue manager sends them.
+  if (exemplars) {
+    for (let i = 0; i < exemplars.n; i++) {
+      const s = w.begin(1);
+      w.bytes(exemplars.labels[i]!);
+      const e = w.begin(3);
+      w.bytes(exemplars.exLabels[i]!);
+      w.tag(2, 1);
+      w.double(exemplars.vs[i]!);
+      w.tag(3, 0);
+      w.int64(exemplars.ts[i]!);
+      w.end(e);
+      w.end(s);
+    }
   }
   for (const md of metadata) {
     const m = w.begin(3);

@@ -40,6 +40,13 @@ export class QueueMetrics {
   metadataFailed = 0;
   metadataRetried = 0;
   metadataBytes = 0;
+  /** send_exemplars: prometheus_remote_storage_exemplars_total, _failed_total, _retried_total, _dropped_total, _in_total, _pending */
+  exemplarsSent = 0;
+  exemplarsFailed = 0;
+  exemplarsRetried = 0;
+  exemplarsDropped = 0;
+  exemplarsIn = 0;
+  exemplarsPending = 0;
 }
 
 /** One queue's metrics with the labels Prometheus attaches to them. */

@@ -18,10 +18,17 @@ const COUNTERS: [string, string, Pick][] = [
   ['prometheus_remote_storage_metadata_retried_total', 'Total number of metadata entries which failed on send to remote storage but were retried because the send error was recoverable.', (m) => m.metadataRetried],
   ['prometheus_remote_storage_metadata_bytes_total', 'The total number of bytes of metadata sent by the queue after compression.', (m) => m.metadataBytes],
   ['prometheus_remote_storage_enqueue_retries_total', 'Total number of times enqueue has failed because a shards queue was full.', (m) => m.enqueueRetries],
+  // send_exemplars
+  ['prometheus_remote_storage_exemplars_total', 'Total number of exemplars sent to remote storage.', (m) => m.exemplarsSent],
+  ['prometheus_remote_storage_exemplars_failed_total', 'Total number of exemplars which failed on send to remote storage, non-recoverable errors.', (m) => m.exemplarsFailed],
+  ['prometheus_remote_storage_exemplars_retried_total', 'Total number of exemplars which failed on send to remote storage but were retried because the send error was recoverable.', (m) => m.exemplarsRetried],
+  ['prometheus_remote_storage_exemplars_dropped_total', 'Total number of exemplars which were dropped after being read from the WAL before being sent via remote write, either via relabelling or unintentionally because of an unknown reference ID.', (m) => m.exemplarsDropped],
+  ['prometheus_remote_storage_exemplars_in_total', 'Exemplars in to remote storage, compare to exemplars out for queue managers.', (m) => m.exemplarsIn],
 ];
 
 const GAUGES: [string, string, Pick][] = [
   ['prometheus_remote_storage_samples_pending', 'The number of samples pending in the queues shards to be sent to the remote storage.', (m) => m.pending],
+  ['prometheus_remote_storage_exemplars_pending', 'The number of exemplars pending in the queues shards to be sent to the remote storage.', (m) => m.exemplarsPending],
   ['prometheus_remote_storage_queue_highest_sent_timestamp_seconds', 'Timestamp from a WAL sample, the highest timestamp successfully sent by this queue, in seconds since epoch.', (m) => m.highestSentTimestampSeconds],
   ['prometheus_remote_storage_shards', 'The number of shards used for parallel sending to the remote storage.', (m) => m.shards],
   ['prometheus_remote_storage_shards_desired', 'The number of shards that the queues shard calculation wants to run based on the rate of samples in vs. samples out.', (m) => m.shardsDesired],

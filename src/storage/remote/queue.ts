@@ -15,7 +15,7 @@ import { MetadataSender, type MetadataSource } from './metadata.js';
 import { QueueMetrics } from './metrics.js';
 import { SeriesTable } from './series-table.js';
 import { Shard, type ShardSettings } from './shard.js';
-import { WalWatcher, type WatcherSink } from './watcher.js';
+import { WalWatcher, type WatcherSink, type WalExemplar } from './watcher.js';
 
 export interface QueueOptions {
   readonly config: RemoteWriteConfig;
@@ -170,6 +170,37 @@ export class QueueManager implements WatcherSink {
     }
     if (this.o.config.write_relabel_configs.length > 0) ls = relabel(ls, this.o.config.write_relabel_configs);
     this.series.set(ref, ls && ls.length > 0 ? encodeLabels(ls) : null, segment);
+  }
+
+  /** send_exemplars from the remote_write config. */
+  get sendExemplars(): boolean {
+    return this.o.config.send_exemplars;
+  }
+
+  /** Queues exemplars [from, list.length) on their series' shards; returns how many were taken. */
+  appendExemplars(list: readonly WalExemplar[], from: number): number {
+    if (this.resharding || this.stopped) return 0;
+    const m = this.metrics;
+    const ns = this.shards.length;
+    let i = from;
+    let dropped = 0;
+    for (; i < list.length; i++) {
+      const e = list[i]!;
+      const lb = this.series.get(e.ref);
+      if (lb === undefined || lb === null) {
+        dropped++;
+        continue;
+      }
+      if (!this.shards[e.ref % ns]!.enqueueExemplar(lb, encodeLabels(e.labels), e.t, e.v)) {
+        m.enqueueRetries++;
+        break;
+      }
+    }
+    const taken = i - from - dropped;
+    m.exemplarsDropped += dropped;
+    m.exemplarsIn += taken;
+    m.exemplarsPending += taken;
+    return i - from;
   }
 
   append(batch: SampleBatch, from: number): number {

@@ -5,7 +5,7 @@
 // in order, also across retries.
 import { ProtoWriter } from './proto.js';
 import { sleep as sleepFor } from '../../model/index.js';
-import { encodeWriteRequest } from './messages.js';
+import { encodeWriteRequest, type ExemplarBatch } from './messages.js';
 import { compress, writeHeaders } from './codec.js';
 import { RemoteError } from './errors.js';
 import type { RemoteClient } from './client.js';
@@ -25,6 +25,12 @@ const HEADERS = writeHeaders();
 export class Shard {
   /** Ring buffer; size = capacity rounded up to a power of two so the index is a mask. */
   private readonly labels: (Buffer | null)[];
+  /** send_exemplars: an entry with exemplar labels here is an exemplar, not a sample. */
+  private readonly exLabels: (Buffer | null)[];
+  /** Exemplars queued; while 0, batches take the samples-only path. */
+  private exQueued = 0;
+  /** Exemplar batch scratch. */
+  private readonly ex: { labels: Buffer[]; exLabels: Buffer[]; ts: Float64Array; vs: Float64Array; n: number };
   private readonly ts: Float64Array;
   private readonly vs: Float64Array;
   private readonly mask: number;
@@ -52,6 +58,8 @@ export class Shard {
     while (size < s.capacity) size *= 2;
     this.mask = size - 1;
     this.labels = new Array<Buffer | null>(size).fill(null);
+    this.exLabels = new Array<Buffer | null>(size).fill(null);
+    this.ex = { labels: [], exLabels: [], ts: new Float64Array(s.maxSamplesPerSend), vs: new Float64Array(s.maxSamplesPerSend), n: 0 };
     this.ts = new Float64Array(size);
     this.vs = new Float64Array(size);
     this.bTs = new Float64Array(s.maxSamplesPerSend);
@@ -71,6 +79,29 @@ export class Shard {
     this.ts[i] = t;
     this.vs[i] = v;
     this.len++;
+    this.kick();
+    return true;
+  }
+
+  /**
+   * Adds one exemplar (send_exemplars); it shares the queue, capacity and batches with the
+   * samples, as in Prometheus. false when the shard is full.
+   */
+  enqueueExemplar(labels: Buffer, exLabels: Buffer, t: number, v: number): boolean {
+    if (this.len >= this.s.capacity) return false;
+    const i = (this.head + this.len) & this.mask;
+    this.labels[i] = labels;
+    this.exLabels[i] = exLabels;
+    this.ts[i] = t;
+    this.vs[i] = v;
+    this.len++;
+    this.exQueued++;
+    this.kick();
+    return true;
+  }
+
+  /** Starts a send for a full batch, or arms the batch deadline. */
+  private kick(): void {
     if (!this.sending) {
       if (this.len >= this.s.maxSamplesPerSend) void this.run();
       else if (!this.timer) {
@@ -80,7 +111,6 @@ export class Shard {
         }, this.s.batchSendDeadlineMs);
       }
     }
-    return true;
   }
 
   /** Sends everything queued; resolves when the shard is empty and idle. */
@@ -97,7 +127,11 @@ export class Shard {
     this.abort.abort();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const dropped = this.len;
+    const dropped = this.len - this.exQueued;
+    this.metrics.exemplarsDropped += this.exQueued;
+    this.metrics.exemplarsPending -= this.exQueued;
+    this.exQueued = 0;
+    this.exLabels.fill(null);
     this.len = 0;
     return dropped;
   }
@@ -132,25 +166,45 @@ export class Shard {
   }
 
   private async sendBatch(): Promise<void> {
-    const n = Math.min(this.len, this.s.maxSamplesPerSend);
+    const total = Math.min(this.len, this.s.maxSamplesPerSend);
     let maxT = -Infinity;
-    for (let k = 0; k < n; k++) {
+    let n = 0; // samples in this batch
+    const ex = this.ex;
+    ex.n = 0;
+    for (let k = 0; k < total; k++) {
       const i = (this.head + k) & this.mask;
-      this.bLabels[k] = this.labels[i]!;
+      if (this.exQueued > 0 && this.exLabels[i] !== null) {
+        // send_exemplars: an exemplar entry.
+        ex.labels[ex.n] = this.labels[i]!;
+        ex.exLabels[ex.n] = this.exLabels[i]!;
+        ex.ts[ex.n] = this.ts[i]!;
+        ex.vs[ex.n] = this.vs[i]!;
+        ex.n++;
+        this.labels[i] = null;
+        this.exLabels[i] = null;
+        continue;
+      }
+      this.bLabels[n] = this.labels[i]!;
       this.labels[i] = null;
-      this.bTs[k] = this.ts[i]!;
-      this.bVs[k] = this.vs[i]!;
+      this.bTs[n] = this.ts[i]!;
+      this.bVs[n] = this.vs[i]!;
       if (this.ts[i]! > maxT) maxT = this.ts[i]!;
+      n++;
     }
-    this.head = (this.head + n) & this.mask;
-    this.len -= n;
+    this.head = (this.head + total) & this.mask;
+    this.len -= total;
+    this.exQueued -= ex.n;
     this.metrics.pending -= n;
-    const req = compress(encodeWriteRequest(this.writer, this.bLabels, this.bTs, this.bVs, n));
+    this.metrics.exemplarsPending -= ex.n;
+    const req = compress(encodeWriteRequest(this.writer, this.bLabels, this.bTs, this.bVs, n, [], ex.n > 0 ? (ex as ExemplarBatch) : undefined));
     this.bLabels.length = 0;
-    await this.sendWithBackoff(req, n, maxT);
+    const ne = ex.n;
+    ex.labels.length = 0;
+    ex.exLabels.length = 0;
+    await this.sendWithBackoff(req, n, maxT, ne);
   }
 
-  private async sendWithBackoff(body: Buffer, n: number, maxT: number): Promise<void> {
+  private async sendWithBackoff(body: Buffer, n: number, maxT: number, ne = 0): Promise<void> {
     let backoff = this.s.minBackoffMs;
     for (;;) {
       const begin = performance.now();
@@ -158,6 +212,7 @@ export class Shard {
         await this.client.post(body, HEADERS, this.abort.signal);
         const took = performance.now() - begin;
         this.metrics.samplesSent += n;
+        this.metrics.exemplarsSent += ne;
         this.metrics.bytesSent += body.length;
         this.metrics.sendDurationMs += took;
         this.metrics.batches++;
@@ -167,15 +222,18 @@ export class Shard {
       } catch (e) {
         if (this.abort.signal.aborted) {
           this.metrics.samplesDropped += n;
+          this.metrics.exemplarsDropped += ne;
           return;
         }
         const err = e instanceof RemoteError ? e : new RemoteError('remote_recoverable', String(e), 'Unexpected send error; retried.');
         if (err.code !== 'remote_recoverable') {
           this.metrics.samplesFailed += n;
-          this.logger.error('non-recoverable error', { count: n, exemplarCount: 0, err: err.message });
+          this.metrics.exemplarsFailed += ne;
+          this.logger.error('non-recoverable error', { count: n, exemplarCount: ne, err: err.message });
           return;
         }
         this.metrics.samplesRetried += n;
+        this.metrics.exemplarsRetried += ne;
         const sleep = err.retryAfterMs > 0 ? err.retryAfterMs : backoff;
         this.logger.warn('Failed to send batch, retrying', { err: err.message });
         await sleepFor(sleep, this.abort.signal);

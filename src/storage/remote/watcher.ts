@@ -5,10 +5,13 @@
 // only in memory: if the queue is full the watcher stops reading and resumes from the same
 // WAL position later, so a slow or down remote end costs disk, not samples.
 import { existsSync } from 'node:fs';
-import { RecordType, SampleBatch, decodeSamples, decodeSeries, lastCheckpoint, listSegments, recordType } from '../../tsdb/index.js';
+import { RecordType, SampleBatch, decodeExemplars, decodeSamples, decodeSeries, lastCheckpoint, listSegments, recordType } from '../../tsdb/index.js';
 import type { Labels } from '../../model/index.js';
 import type { Logger } from '../../log/index.js';
 import { LiveSegmentReader } from './live-reader.js';
+
+/** One exemplar of a WAL exemplar record (ref, t, v, labels). */
+export type WalExemplar = ReturnType<typeof decodeExemplars>[number];
 
 export interface WatcherSink {
   /** Labels for refs, from a series record read in WAL segment `segment`. */
@@ -23,6 +26,10 @@ export interface WatcherSink {
    * (fewer than offered means "full, offer the rest again later").
    */
   append(batch: SampleBatch, from: number): number;
+  /** send_exemplars: when true, exemplar records are read and offered to appendExemplars. */
+  readonly sendExemplars?: boolean;
+  /** Offers exemplars [from, list.length); returns how many it took, like append. */
+  appendExemplars?(list: readonly WalExemplar[], from: number): number;
 }
 
 /** Poll period for new WAL data; Prometheus 2.42's watcher reads every 10ms. */
@@ -39,6 +46,14 @@ export class WalWatcher {
   private readonly batch = new SampleBatch();
   /** Index into `batch` of the first sample the sink has not taken yet; -1 when none. */
   private pendingFrom = -1;
+  /** send_exemplars: a decoded exemplar record not fully taken by the sink yet. */
+  private pendingEx: WalExemplar[] | null = null;
+  private pendingExFrom = 0;
+  /**
+   * Exemplar records are forwarded from the segment that was newest at start on (Prometheus's
+   * watcher sends them only while tailing), without the samples' start-time filter.
+   */
+  private tailFrom = 0;
   private lastListAt = 0;
   private lastCheckpointAt = 0;
   private checkpointIndex = -1;
@@ -64,6 +79,7 @@ export class WalWatcher {
       this.checkpointIndex = cp.index;
     }
     const segs = this.segments();
+    if (segs.length > 0) this.tailFrom = segs[segs.length - 1]!.index;
     const first = segs.find((s) => !cp || s.index > cp.index);
     if (first) this.open(first.index, first.path);
     this.schedule(0);
@@ -169,6 +185,7 @@ export class WalWatcher {
   /** Processes records; returns true when it stopped only to yield (more is ready). */
   private readSome(): boolean {
     if (this.pendingFrom >= 0 && !this.offer()) return false;
+    if (this.pendingEx !== null && !this.offerExemplars()) return false;
     if (!this.reader) {
       const segs = this.segments();
       if (segs.length === 0) return false;
@@ -202,9 +219,27 @@ export class WalWatcher {
           this.pendingFrom = 0;
           if (!this.offer()) return false;
         }
+      } else if (typ === RecordType.Exemplars && this.sink.sendExemplars && r.index >= this.tailFrom) {
+        const list = decodeExemplars(rec);
+        if (list.length > 0) {
+          this.pendingEx = list;
+          this.pendingExFrom = 0;
+          if (!this.offerExemplars()) return false;
+        }
       }
     }
     return true;
+  }
+
+  /** Hands the pending exemplars to the sink; true when all of them were taken. */
+  private offerExemplars(): boolean {
+    const list = this.pendingEx!;
+    this.pendingExFrom += this.sink.appendExemplars?.(list, this.pendingExFrom) ?? list.length;
+    if (this.pendingExFrom >= list.length) {
+      this.pendingEx = null;
+      return true;
+    }
+    return false;
   }
 
   /** Drops samples at or before startTime (old data is not replayed, as in Prometheus). */

@@ -48,16 +48,17 @@ export async function handleRemoteWrite(appendable: Appendable, body: Buffer, lo
             throw e;
           }
         }
-        // Exemplar errors never fail the request, as in Prometheus; they are only counted.
-        for (const ex of exemplars) {
-          if (!a.appendExemplar || ref === 0) {
-            exemplarErrs++;
-            continue;
-          }
-          try {
-            a.appendExemplar(ref, labels, { labels: ex.labels, value: ex.value, ts: ex.ts, hasTs: true });
-          } catch {
-            exemplarErrs++;
+        // Exemplar errors never fail the request, as in Prometheus; out-of-order ones are
+        // counted. A series may carry exemplars only (Prometheus's sender writes them so):
+        // ref 0 makes the storage find the series by its labels.
+        if (a.appendExemplar) {
+          for (const ex of exemplars) {
+            try {
+              a.appendExemplar(ref as SeriesRef, labels, { labels: ex.labels, value: ex.value, ts: ex.ts, hasTs: true });
+            } catch (e) {
+              if ((e as { code?: unknown }).code === 'out_of_order_exemplar') exemplarErrs++;
+              else logger.debug('Error while adding exemplar in AddExemplar', { err: e instanceof Error ? e.message : String(e) });
+            }
           }
         }
       },

@@ -13,7 +13,7 @@ import { StorageError } from '../../storage/index.js';
 import { Block, MergeQuerier, openBlocks, newULID, postingsForMatchers, writeMeta, writeTombstones } from '../block/index.js';
 import type { Matcher } from '../../model/index.js';
 import { ChunkDiskMapper } from '../chunks/index.js';
-import { Head, HeadAppender, replayHead, rangeForTimestamp, type HeadCardinality, type HeadStats, type ReplayProgress } from '../head/index.js';
+import { Head, HeadAppender, replayHead, rangeForTimestamp, type HeadCardinality, type HeadStats, type ReplayProgress, type ExemplarQueryResult, type ExemplarStats } from '../head/index.js';
 import { WAL, deleteCheckpoints, removeTmpDirs } from '../wal/index.js';
 import { acquireLock } from './lock.js';
 import { TaskError, TaskWorker, runTask, type Task, type TaskResult, type WriteBlockTask } from './tasks.js';
@@ -42,6 +42,11 @@ export interface DBOptions {
   workerThreads?: boolean;
   /** Filled in during WAL replay, so a server can report it before openDB resolves. */
   replayProgress?: ReplayProgress;
+  /**
+   * Exemplar buffer size (--enable-feature=exemplar-storage with storage.exemplars.max_exemplars);
+   * 0, the default, keeps no exemplars. Resize later with setMaxExemplars.
+   */
+  maxExemplars?: number;
 }
 
 export const DEFAULT_RETENTION_MS = 15 * 24 * 3600 * 1000;
@@ -83,6 +88,29 @@ export class DB implements Storage {
     this.blocks = blocks;
     this.replayProgress = progress;
     this.head = new Head({ chunkRange: this.chunkRange, chunks: mapper, wal, logger });
+    this.head.exemplars.resize(opts.maxExemplars); // exemplar-storage: sized before the WAL replay fills it
+  }
+
+  /**
+   * Resizes the exemplar buffer keeping the newest exemplars (a config reload changing
+   * storage.exemplars.max_exemplars). Returns how many were kept; logs like Prometheus.
+   */
+  setMaxExemplars(n: number): number {
+    const prev = this.head.exemplars.maxExemplars;
+    if (prev === n) return 0;
+    const migrated = this.head.exemplars.resize(n);
+    this.logger.info('Exemplar storage resized', { from: prev, to: n, migrated });
+    return migrated;
+  }
+
+  /** Exemplars in [start, end] (ms) of series matching any matcher set (/api/v1/query_exemplars). */
+  queryExemplars(start: number, end: number, matcherSets: readonly (readonly Matcher[])[]): ExemplarQueryResult[] {
+    return this.head.exemplars.select(start, end, matcherSets);
+  }
+
+  /** Counters and gauges of the exemplar storage (a live object), for prometheus_tsdb_exemplar_*. */
+  exemplarStats(): ExemplarStats {
+    return this.head.exemplars.stats;
   }
 
   /** True once the WAL replay finished (the server's /-/ready). */
@@ -506,6 +534,7 @@ export async function openDB(dir: string, options: DBOptions = {}, logger: Logge
     walSegmentSize: options.walSegmentSize ?? 128 * 1024 * 1024,
     backgroundCompaction: options.backgroundCompaction ?? true,
     workerThreads: options.workerThreads ?? true,
+    maxExemplars: Math.max(0, options.maxExemplars ?? 0),
   };
   mkdirSync(dir, { recursive: true });
   const release = opts.noLockfile ? () => undefined : acquireLock(dir);

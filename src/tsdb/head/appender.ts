@@ -7,6 +7,7 @@ import { StorageError, errDuplicateSample, errOutOfBounds, errOutOfOrderSample }
 import { SampleBatch, type RefSeries, type RefMetadata } from '../wal/index.js';
 import type { Head } from './head.js';
 import type { MemSeries } from './series.js';
+import { commitExemplars, prepareExemplar, type PendingExemplar } from './exemplars.js'; // exemplar-storage hook
 
 /** Stands in for the buffers of an appender that never appended (read-only, always empty). */
 const EMPTY_BUFFERS: AppendBuffers = { batch: new SampleBatch(), sers: [] };
@@ -22,6 +23,8 @@ export class HeadAppender implements Appender {
   private bufs: AppendBuffers | null = null;
   private readonly newSeries: RefSeries[] = [];
   private readonly metas: RefMetadata[] = [];
+  /** exemplar-storage hook: exemplars validated in this batch, stored on commit. */
+  private exemplars: PendingExemplar[] | null = null;
   private done = false;
   /** Samples older than this are out of bounds: half a chunk range behind the head's max. */
   private readonly minValidTime: number;
@@ -64,9 +67,10 @@ export class HeadAppender implements Appender {
     return s.ref as SeriesRef;
   }
 
-  appendExemplar(_ref: SeriesRef, _labels: Labels, _e: Exemplar): void {
-    // Exemplar storage is not kept by the promts head (the exemplar buffer is off by default
-    // in Prometheus 2.42 too); accepted and dropped.
+  /** exemplar-storage hook: validated now (throws ExemplarError), logged and stored on commit; dropped while the storage is off. */
+  appendExemplar(ref: SeriesRef, labels: Labels, e: Exemplar): void {
+    const p = prepareExemplar(this.head, ref, labels, e);
+    if (p !== null) (this.exemplars ??= []).push(p);
   }
 
   updateMetadata(ref: SeriesRef, _labels: Labels, meta: Metadata): void {
@@ -95,6 +99,7 @@ export class HeadAppender implements Appender {
         if (this.newSeries.length > 0) head.wal.log(head.encoder.series(this.newSeries));
         if (b.n > 0) head.wal.log(head.encoder.samples(b.refs, b.ts, b.vs, b.n));
         if (this.metas.length > 0) head.wal.log(head.encoder.metadata(this.metas));
+        if (this.exemplars !== null) head.wal.log(head.encoder.exemplars(this.exemplars)); // exemplar-storage hook
       } catch (e) {
         for (const s of bufs.sers) s.pendingT = -Infinity;
         this.release();
@@ -126,6 +131,7 @@ export class HeadAppender implements Appender {
     }
     head.stats.samplesAppended += appended;
     if (appended > 0) head.updateMinMax(mint, maxt);
+    if (this.exemplars !== null) commitExemplars(head, this.exemplars); // exemplar-storage hook
     this.release();
   }
 

@@ -13,6 +13,7 @@ import { HeadQuerier } from './querier.js';
 import { MemPostings } from './postings.js';
 import { MemSeries, memChunks, type ChunkSink } from './series.js';
 import { SeriesTable } from './series-table.js';
+import { CircularExemplarStorage } from './exemplars.js'; // exemplar-storage hook
 
 export interface HeadOptions {
   /** Width of a head chunk range in ms; the DB uses the min block duration (2h by default). */
@@ -87,6 +88,8 @@ export class Head {
   readonly tombstones = new Map<number, Array<[number, number]>>();
   /** Reused by appenders to encode WAL records. */
   readonly encoder = new RecordEncoder();
+  /** Exemplar storage (exemplars.ts); capacity 0 (off) until the DB sizes it. exemplar-storage hook. */
+  readonly exemplars = new CircularExemplarStorage(0);
 
   constructor(opts: HeadOptions) {
     this.chunkRange = opts.chunkRange;

@@ -19,6 +19,7 @@ import {
 } from '../wal/index.js';
 import type { Head } from './head.js';
 import type { MemSeries } from './series.js';
+import { replayExemplarRecord } from './exemplars.js'; // exemplar-storage hook
 
 /** WAL replay progress, for /api/v1/status/walreplay. */
 export interface ReplayProgress {
@@ -134,8 +135,11 @@ export async function replayHead(head: Head, walDir: string | null, mapper: Chun
             if (s) s.meta = head.internMeta(m);
           }
           break;
+        case RecordType.Exemplars: // exemplar-storage hook (exemplars.ts)
+          replayExemplarRecord(head, rec, (ref) => byRef[ref] ?? head.series.get(multiRef.get(ref) ?? ref), minValidTime);
+          break;
         default:
-          // Exemplars, histogram samples and mmap markers are not kept by the promts head.
+          // Histogram samples and mmap markers are not kept by the promts head.
           break;
       }
       if (++n % 64 === 0) await yieldNow();

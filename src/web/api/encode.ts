@@ -5,7 +5,7 @@
  */
 import { formatFloat, Labels } from '../../model/index.js';
 import { goEscapeJsonText, formatPointTime, formatPointValue, formatScalarTime } from '../format.js';
-import type { QueryValue } from '../types.js';
+import type { ExemplarSeries, QueryValue } from '../types.js';
 
 export function jsonString(s: string): string {
   return goEscapeJsonText(JSON.stringify(s));
@@ -63,4 +63,22 @@ export function* queryDataChunks(v: QueryValue, stats?: string): Iterable<string
       return;
     }
   }
+}
+
+/**
+ * The `data` of /api/v1/query_exemplars: [{"seriesLabels":{..},"exemplars":[{"labels":{..},
+ * "value":"6","timestamp":1600096945.479}]}], values and timestamps written as points are.
+ */
+export function* exemplarDataChunks(res: readonly ExemplarSeries[]): Iterable<string> {
+  yield '[';
+  for (let i = 0; i < res.length; i++) {
+    const r = res[i]!;
+    let out = (i > 0 ? ',' : '') + `{"seriesLabels":${labelsJson(r.seriesLabels)},"exemplars":[`;
+    for (let j = 0; j < r.timestamps.length; j++) {
+      if (j > 0) out += ',';
+      out += `{"labels":${labelsJson(r.labels[j]!)},"value":"${formatPointValue(r.values[j]!)}","timestamp":${formatPointTime(r.timestamps[j]!)}}`;
+    }
+    yield out + ']}';
+  }
+  yield ']';
 }

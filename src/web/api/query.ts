@@ -4,7 +4,7 @@ import { ApiError, invalidParam } from '../errors.js';
 import { respondChunks, respondData, respondNoContent, type Ctx } from '../http.js';
 import { parseDurationParam, parseTime, parseTimeParam, ParamError, MIN_TIME_MS, MAX_TIME_MS } from '../params.js';
 import { goFloatJson } from '../format.js';
-import { queryDataChunks } from './encode.js';
+import { exemplarDataChunks, queryDataChunks } from './encode.js';
 import type { ApiContext } from './context.js';
 import type { QueryResult } from '../types.js';
 
@@ -111,13 +111,32 @@ export async function queryRange(ctx: Ctx, api: ApiContext): Promise<void> {
 /** A query made only of a number or string literal has no selectors: Prometheus answers 204. */
 const LITERAL_ONLY = /^\s*(?:[-+]?\s*(?:\d[\d_]*(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|0[xX][0-9a-fA-F]+|inf|nan)|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`]*`)\s*$/i;
 
-/** There is no exemplar storage yet: valid queries answer an empty list, as 2.42 does without exemplars. */
+/**
+ * Exemplars of the series the query's vector selectors select. Without exemplar storage valid
+ * queries answer an empty list, as 2.42 does with the feature off.
+ */
 export async function queryExemplars(ctx: Ctx, api: ApiContext): Promise<void> {
   const start = param('start', () => parseTimeParam(ctx.form, 'start', MIN_TIME_MS));
   const end = param('end', () => parseTimeParam(ctx.form, 'end', MAX_TIME_MS));
   if (end < start) throw new ApiError('bad_data', 'end timestamp must not be before start timestamp');
   const q = ctx.form.get('query');
   if (q.trim() === '') throw new ApiError('bad_data', '1:1: parse error: no expression found in input');
+  const { exemplarSelectors, exemplars } = api.deps;
+  if (exemplarSelectors) {
+    let sets: ReturnType<typeof exemplarSelectors>;
+    try {
+      sets = exemplarSelectors(q);
+    } catch (e) {
+      throw new ApiError('bad_data', e instanceof Error ? e.message : String(e));
+    }
+    // No selectors (a literal, time(), 1+1): Prometheus's handler returns no data, hence 204.
+    if (sets.length === 0) {
+      respondNoContent(ctx);
+      return;
+    }
+    await respondChunks(ctx, exemplarDataChunks(exemplars ? exemplars(start, end, sets) : []));
+    return;
+  }
   if (api.deps.parseExpr) {
     try {
       api.deps.parseExpr(q);

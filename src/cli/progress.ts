@@ -1,6 +1,7 @@
 // A one-line progress bar on stderr for long commands (tsdb create-blocks-from, dump). Drawn
 // only when the stream is a terminal: piped or redirected output gets no progress bytes, so
 // logs and scripts see exactly what promtool would print.
+import { renderError } from './errors.js';
 export interface Progress {
   /** done of total units; redrawn at most every 100 ms (and always at the end). */
   update(done: number, total: number): void;
@@ -40,4 +41,26 @@ export function progressBar(label: string, stream: ProgressStream = process.stde
       drawn = false;
     },
   };
+}
+
+/**
+ * Runs a long command's job with a bar on stderr: `print` writes a line of output after
+ * erasing the bar (so output and bar never share a line). Returns the exit code; a failure is
+ * printed with renderError.
+ */
+export async function runWithProgress(label: string, job: (p: { print: (stream: NodeJS.WritableStream, text: string) => void; bar: Progress }) => unknown): Promise<number> {
+  const bar = progressBar(label);
+  const print = (stream: NodeJS.WritableStream, text: string): void => {
+    bar.finish();
+    stream.write(text);
+  };
+  try {
+    await job({ print, bar });
+    bar.finish();
+    return 0;
+  } catch (err) {
+    bar.finish();
+    process.stderr.write(renderError(err) + '\n');
+    return 1;
+  }
 }

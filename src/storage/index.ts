@@ -106,3 +106,4 @@ export interface Storage extends Appendable, Queryable {
 export { StorageError, errOutOfOrderSample, errDuplicateSample, errOutOfBounds, type StorageErrorCode } from './errors.js';
 export { ArraySeriesSet, ArraySampleIterator } from './arrays.js';
 export { MemoryStorage } from './memory.js';
+export { RefTable } from './reftable.js';

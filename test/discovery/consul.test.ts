@@ -7,11 +7,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { addrs, runDiscoverer } from './harness.js';
 import { eventually, freePort, repoRoot, startProcess, tempDir, waitForHttp } from '../helpers/index.js';
-import { createLogger } from '../../src/log/index.js';
 import { asDurationMs } from '../../src/model/index.js';
 import type { ConsulSDConfig } from '../../src/config/index.js';
-import type { TargetGroup } from '../../src/discovery/index.js';
 import { ConsulDiscoverer, aggregatedStatus, buildServiceGroup, type ServiceEntry } from '../../src/discovery/consul/index.js';
 
 interface Instance {
@@ -110,24 +109,6 @@ const cfg = (server: string, over: Partial<ConsulSDConfig> = {}): ConsulSDConfig
   tls_config: { insecure_skip_verify: false }, follow_redirects: true, enable_http2: true, ...over,
 });
 
-function run(d: ConsulDiscoverer): { groups: Map<string, TargetGroup>; logs: string[]; stop: () => Promise<void> } {
-  const groups = new Map<string, TargetGroup>();
-  const logs: string[] = [];
-  const ac = new AbortController();
-  const done = d.run({
-    logger: createLogger({ write: (l) => logs.push(l) }),
-    signal: ac.signal,
-    send: (gs) => {
-      for (const g of gs) {
-        if (g.targets.length === 0) groups.delete(g.source);
-        else groups.set(g.source, g);
-      }
-    },
-  });
-  return { groups, logs, stop: async () => (ac.abort(), await done) };
-}
-
-const addrs = (groups: Map<string, TargetGroup>): string[] => [...groups.values()].flatMap((g) => g.targets.map((t) => t['__address__']!)).sort();
 
 describe('consul SD labels (Prometheus 2.42)', () => {
   test('a service group: address from the service (else the node), tags wrapped in the separator, sanitized metadata', () => {
@@ -166,7 +147,7 @@ describe('consul SD against a fake Consul', () => {
   test('watches the catalog: new services, instance changes and removed services, with token, dc from the agent, stale', async () => {
     const consul = await new FakeConsul().start();
     consul.set('web', [{ node: 'n1', address: '10.0.0.1', port: 80, tags: ['prod'] }]);
-    const r = run(new ConsulDiscoverer(cfg(consul.address, { token: 'tok' }), 'promts/test', { retryIntervalMs: 50 }));
+    const r = runDiscoverer(new ConsulDiscoverer(cfg(consul.address, { token: 'tok' }), 'promts/test', { retryIntervalMs: 50 }));
     try {
       await eventually(async () => addrs(r.groups).join() === '10.0.0.1:80', 5000, 20);
       assert.equal(r.groups.get('web')!.labels['__meta_consul_dc'], 'dc1', 'datacenter comes from /v1/agent/self');
@@ -197,7 +178,7 @@ describe('consul SD against a fake Consul', () => {
     const consul = await new FakeConsul().start();
     consul.set('web', [{ node: 'n1', address: '10.0.0.1', port: 80, tags: ['prod', 'http'] }, { node: 'n2', address: '10.0.0.2', port: 80, tags: ['dev'] }]);
     consul.set('db', [{ node: 'n3', address: '10.0.0.3', port: 5432, tags: ['prod'] }]);
-    const r = run(new ConsulDiscoverer(cfg(consul.address, { services: ['web'], tags: ['prod'], node_meta: { rack: 'r1' }, datacenter: 'east', namespace: 'team', partition: 'part' }), 'promts/test'));
+    const r = runDiscoverer(new ConsulDiscoverer(cfg(consul.address, { services: ['web'], tags: ['prod'], node_meta: { rack: 'r1' }, datacenter: 'east', namespace: 'team', partition: 'part' }), 'promts/test'));
     try {
       await eventually(async () => addrs(r.groups).join() === '10.0.0.1:80', 5000, 20);
       assert.equal(r.groups.get('web')!.labels['__meta_consul_dc'], 'east');
@@ -216,7 +197,7 @@ describe('consul SD against a fake Consul', () => {
     const consul = await new FakeConsul().start();
     consul.set('web', [{ node: 'n1', address: '10.0.0.1', port: 80 }]);
     consul.failures.set('/v1/health/service/web', 2);
-    const r = run(new ConsulDiscoverer(cfg(consul.address, { services: ['web'] }), 'promts/test', { retryIntervalMs: 50 }));
+    const r = runDiscoverer(new ConsulDiscoverer(cfg(consul.address, { services: ['web'] }), 'promts/test', { retryIntervalMs: 50 }));
     try {
       await eventually(async () => r.groups.has('web'), 5000, 20);
       const err = r.logs.find((l) => l.includes('level=error'))!;

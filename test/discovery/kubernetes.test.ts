@@ -7,10 +7,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { addrs, runDiscoverer } from './harness.js';
 import { eventually, freePort, repoRoot, startProcess, tempDir, waitForHttp } from '../helpers/index.js';
-import { createLogger } from '../../src/log/index.js';
 import type { KubernetesSDConfig } from '../../src/config/index.js';
-import type { TargetGroup } from '../../src/discovery/index.js';
 import {
   KubernetesDiscoverer, KubernetesSDError, buildEndpointSlice, buildEndpoints, buildIngress, buildNode, buildPod, buildService, matchesHostnamePattern, sanitizeLabelName,
 } from '../../src/discovery/kubernetes/index.js';
@@ -161,24 +160,6 @@ const baseCfg = (over: Partial<KubernetesSDConfig>): KubernetesSDConfig => ({
 });
 
 /** Runs a discoverer, keeping the latest group per source. */
-function runDiscoverer(d: KubernetesDiscoverer): { groups: Map<string, TargetGroup>; logs: string[]; stop: () => Promise<void> } {
-  const groups = new Map<string, TargetGroup>();
-  const logs: string[] = [];
-  const ac = new AbortController();
-  const done = d.run({
-    logger: createLogger({ level: 'debug', write: (l) => logs.push(l) }),
-    signal: ac.signal,
-    send: (gs) => {
-      for (const g of gs) {
-        if (g.targets.length === 0) groups.delete(g.source);
-        else groups.set(g.source, g);
-      }
-    },
-  });
-  return { groups, logs, stop: async () => (ac.abort(), await done) };
-}
-
-const addrs = (groups: Map<string, TargetGroup>): string[] => [...groups.values()].flatMap((g) => g.targets.map((t) => t['__address__']!)).sort();
 
 // ---------------------------------------------------------------------------------------
 // Label sets per role

@@ -1,6 +1,6 @@
 import { Args, Command, Flags } from '@oclif/core';
 import { createBlocksFromOpenMetrics } from '../../../src/tsdb/backfill/index.js';
-import { progressBar, renderError } from '../../../src/cli/index.js';
+import { runWithProgress } from '../../../src/cli/index.js';
 import { parseDuration } from '../../../src/model/index.js';
 
 export default class CreateBlocksFromOpenMetrics extends Command {
@@ -21,23 +21,15 @@ export default class CreateBlocksFromOpenMetrics extends Command {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(CreateBlocksFromOpenMetrics);
     // The bar is erased before each block line so stdout and stderr do not interleave on a terminal.
-    const bar = progressBar('creating blocks');
-    try {
+    const code = await runWithProgress('creating blocks', ({ print, bar }) =>
       createBlocksFromOpenMetrics(args['input file'], args['output directory'], {
         maxBlockDuration: parseDuration(flags['max-block-duration']),
         humanReadable: flags['human-readable'],
         quiet: flags.quiet,
-        out: (text) => {
-          bar.finish();
-          process.stdout.write(text);
-        },
+        out: (text) => print(process.stdout, text),
         onProgress: (done, total) => bar.update(done, total),
-      });
-      bar.finish();
-    } catch (err) {
-      bar.finish();
-      process.stderr.write(renderError(err) + '\n');
-      this.exit(1);
-    }
+      }),
+    );
+    if (code !== 0) this.exit(code);
   }
 }

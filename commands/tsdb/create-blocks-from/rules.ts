@@ -1,6 +1,6 @@
 import { Args, Command, Flags } from '@oclif/core';
 import { createBlocksFromRules } from '../../../src/tsdb/backfill/index.js';
-import { progressBar, renderError } from '../../../src/cli/index.js';
+import { runWithProgress } from '../../../src/cli/index.js';
 import { parseDuration } from '../../../src/model/index.js';
 import { parseTimeArg } from '../../../src/promql/index.js';
 
@@ -24,26 +24,18 @@ export default class CreateBlocksFromRules extends Command {
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(CreateBlocksFromRules);
-    const bar = progressBar('backfilling rules');
-    try {
-      await createBlocksFromRules(argv as string[], {
+    const code = await runWithProgress('backfilling rules', ({ print, bar }) =>
+      createBlocksFromRules(argv as string[], {
         url: flags.url,
         start: parseTimeArg(flags.start),
         end: flags.end === undefined ? undefined : parseTimeArg(flags.end),
         outputDir: flags['output-dir'],
         evalInterval: parseDuration(flags['eval-interval']),
         httpConfigFile: flags['http.config.file'],
-        log: (line) => {
-          bar.finish();
-          process.stderr.write(line + '\n');
-        },
+        log: (line) => print(process.stderr, line + '\n'),
         onProgress: (done, total) => bar.update(done, total),
-      });
-      bar.finish();
-    } catch (err) {
-      bar.finish();
-      process.stderr.write(renderError(err) + '\n');
-      this.exit(1);
-    }
+      }),
+    );
+    if (code !== 0) this.exit(code);
   }
 }

@@ -336,7 +336,7 @@ export class DB implements Storage {
     if (last <= first) return;
     const t0 = performance.now();
     const walDir = join(this.dir, 'wal');
-    await this.offload(async () => ({ kind: 'checkpoint', walDir, from: first, to: last, keep: Uint32Array.from(this.head.series.keys()), mint, compress: this.opts.walCompression }));
+    await this.offload(async () => ({ kind: 'checkpoint', walDir, from: first, to: last, keep: Uint32Array.from(this.head.series.values(), (s) => s.ref), mint, compress: this.opts.walCompression }));
     this.wal.truncate(last + 1);
     deleteCheckpoints(walDir, last);
     this.logger.info('WAL checkpoint complete', { first, last, duration: `${(performance.now() - t0).toFixed(3)}ms` });

@@ -6,13 +6,12 @@ import type { Labels, Matcher } from '../../model/index.js';
 import { Labels as LabelsClass } from '../../model/index.js';
 import type { Logger } from '../../log/index.js';
 import { nopLogger } from '../../log/index.js';
-import type { Appender, Metadata, Querier } from '../../storage/index.js';
+import { RefTable, type Appender, type Metadata, type Querier } from '../../storage/index.js';
 import { RecordEncoder, SampleBatch, type WAL } from '../wal/index.js';
 import { HeadAppender, type AppendBuffers } from './appender.js';
 import { HeadQuerier } from './querier.js';
 import { MemPostings } from './postings.js';
 import { MemSeries, memChunks, type ChunkSink } from './series.js';
-import { SeriesTable } from './series-table.js';
 import { CircularExemplarStorage } from './exemplars.js'; // exemplar-storage hook
 
 export interface HeadOptions {
@@ -70,7 +69,7 @@ export class Head {
   readonly logger: Logger;
   chunks: ChunkSink | null;
   wal: WAL | null;
-  readonly series = new SeriesTable();
+  readonly series = new RefTable<MemSeries>();
   /**
    * Series by label hash; colliding series are chained through MemSeries.nextSameHash. A
    * number key costs nothing per series, where a string key would copy every label set.

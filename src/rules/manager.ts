@@ -26,7 +26,8 @@ export interface OutgoingAlert {
 export interface RuleManagerOptions {
   appendable: Appendable;
   queryable: Queryable;
-  engine: Engine;
+  /** Only instant queries are run; the server passes one that also consults remote_read. */
+  engine: Pick<Engine, 'instantQuery'>;
   /** --web.external-url (no trailing slash), used in templates and generator URLs. */
   externalURL: string;
   /** Receives alerts to send (the notifier's send()). */

@@ -19,7 +19,7 @@ export interface Alerting {
   stop(): Promise<void>;
 }
 
-export function startAlerting(opts: ServerOptions, storage: Storage, engine: Engine, logger: Logger, metrics: SelfMetrics): Alerting {
+export function startAlerting(opts: ServerOptions, storage: Storage, engine: Pick<Engine, 'instantQuery'>, logger: Logger, metrics: SelfMetrics): Alerting {
   const discovery = new DiscoveryManager({ logger: logger.with({ component: 'discovery manager notify' }), userAgent: `promts/${PROMTS_VERSION}` });
   const notifier = new Notifier({ queueCapacity: opts.notificationQueueCapacity, discovery, logger: logger.with({ component: 'notifier' }), userAgent: `promts/${PROMTS_VERSION}` });
   const ruleMetrics = new RuleMetrics();

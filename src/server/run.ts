@@ -57,7 +57,7 @@ export interface Running {
   scrape: ScrapeManager | undefined;
   alerting: Alerting | undefined;
   remoteWrite: WriteStorage | undefined;
-  /** remote_read endpoints, consulted by API queries (see ReadStorage.engine). */
+  /** remote_read endpoints, consulted by API queries and rules (see ReadStorage.engine). */
   readonly remoteRead: ReadStorage;
   ready: boolean;
 }
@@ -173,7 +173,8 @@ export async function run(opts: ServerOptions): Promise<number> {
   registerRemoteWriteMetrics(metrics.registry, r.remoteWrite);
   r.scrape = new ScrapeManager({ appendable: r.db, logger, userAgent: `promts/${PROMTS_VERSION}` });
   r.discovery.subscribe((groups) => r.scrape?.sync(groups));
-  r.alerting = startAlerting(opts, r.db, r.engine, logger, metrics);
+  // Rules query through remote_read too, as Prometheus's rules use its fanout storage.
+  r.alerting = startAlerting(opts, r.db, r.remoteRead.engine(r.engine), logger, metrics);
   try {
     await applyConfig(r, config);
   } catch (err) {

@@ -1,6 +1,6 @@
 // remote_read in PromQL (issue 10): Debian's prometheus holds a series promts never scraped;
 // `promts server` with remote_read pointing at it answers API queries with its own series and
-// the remote one, and honours required_matchers.
+// the remote one, honours required_matchers, and its rules read remote series too.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -45,10 +45,13 @@ test('PromQL queries on promts include series read from remote_read endpoints', 
   procs.push(prom.proc);
   await eventually(async () => (await promSamples(prom.port, 'rr_remote_metric', '1m')).length > 0, 30_000);
 
+  const rules = join(dir.path, 'rules.yml');
+  writeFileSync(rules, `groups:\n  - name: rr\n    interval: 1s\n    rules:\n      - record: rr_remote_doubled\n        expr: rr_remote_metric{job="far"} * 2\n`);
   const cfg = join(dir.path, 'promts.yml');
   writeFileSync(
     cfg,
     `global: {scrape_interval: 1s}
+rule_files: ['${rules}']
 scrape_configs:
   - job_name: near
     static_configs: [{targets: ['127.0.0.1:${localOnly}']}]
@@ -80,4 +83,11 @@ remote_read:
   // required_matchers: without job="far" in the selector the endpoint is not asked.
   assert.equal((await query('rr_remote_metric')).data.result.length, 0);
   assert.equal((await query('{__name__=~"rr_.+_metric"}')).data.result.length, 1);
+
+  // Rules read through remote_read too: the recorded series is stored locally.
+  const rec = await eventually(async () => {
+    const r = await query('rr_remote_doubled');
+    return r.data.result.length === 1 ? r : null;
+  }, 30_000);
+  assert.equal(rec.data.result[0]!.value[1], '84');
 });

@@ -8,6 +8,7 @@ import { gunzip } from 'node:zlib';
 import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
 import type { HTTPClientConfig, TLSConfig } from '../config/index.js';
 import { PromtsError } from '../model/index.js';
+import { OAuth2Error, OAuth2Token } from './oauth2.js';
 
 export type HttpErrorCode = 'http_status' | 'timeout' | 'body_size_limit' | 'redirects' | 'tls' | 'connect' | 'http_error';
 
@@ -49,6 +50,9 @@ export class HttpClient {
   private readonly dispatcher: Dispatcher;
   private readonly authHeader: string | undefined;
   private readonly followRedirects: boolean;
+  private readonly oauth2: HTTPClientConfig['oauth2'];
+  /** Made on the first request (errors name its URL), then shared by every request. */
+  private token: OAuth2Token | undefined;
 
   /** Reads the TLS and credential files named in the config; throws when one is unreadable. */
   constructor(cfg: Partial<HTTPClientConfig> = {}) {
@@ -58,6 +62,7 @@ export class HttpClient {
       : new Agent({ connect, keepAliveTimeout: 30_000 });
     this.authHeader = authHeader(cfg);
     this.followRedirects = cfg.follow_redirects ?? true;
+    this.oauth2 = cfg.oauth2;
   }
 
   /** GET with Prometheus's semantics: non-2xx is not an error here, the caller decides. */
@@ -81,6 +86,10 @@ export class HttpClient {
     if (this.authHeader) headers['authorization'] = this.authHeader;
     let current = url;
     try {
+      if (this.oauth2) {
+        this.token ??= new OAuth2Token(this.oauth2, url, opts.timeoutMs);
+        headers['authorization'] = await this.token.header();
+      }
       for (let hops = 0; ; hops++) {
         const res = await request(current, { method: 'GET', headers, signal, dispatcher: this.dispatcher });
         const location = res.headers['location'];
@@ -106,6 +115,7 @@ export class HttpClient {
       }
     } catch (e) {
       if (e instanceof HttpClientError) throw e;
+      if (e instanceof OAuth2Error) throw new HttpClientError('http_error', `Get ${JSON.stringify(url)}: ${e.message}`, e.hint);
       if (timedOut) {
         throw new HttpClientError('timeout', `Get ${JSON.stringify(url)}: context deadline exceeded`, 'The target did not answer within scrape_timeout; raise it or make the target faster.');
       }
@@ -117,6 +127,7 @@ export class HttpClient {
   }
 
   async close(): Promise<void> {
+    await this.token?.close();
     await this.dispatcher.close();
   }
 }

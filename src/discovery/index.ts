@@ -7,3 +7,4 @@ export { FileDiscoverer, parseFileSD, FileSDError, FILEPATH_LABEL } from './file
 export { HttpDiscoverer, HttpSDError, URL_LABEL } from './http.js';
 export { DnsDiscoverer, type DnsResolver } from './dns.js';
 export { HttpClient, HttpClientError, errBodySizeLimit, type HttpResponse, type GetOptions, type HttpErrorCode } from './httpclient.js';
+export { OAuth2Token, OAuth2Error } from './oauth2.js';

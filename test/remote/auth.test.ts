@@ -7,7 +7,7 @@ import { createHash, createHmac } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { OAuth2Config } from '../../src/config/index.js';
 import { RemoteClient, RemoteError } from '../../src/storage/remote/index.js';
-import { OAuth2Token } from '../../src/storage/remote/oauth2.js';
+import { OAuth2Token } from '../../src/discovery/index.js';
 import { resolveSigV4, signV4 } from '../../src/storage/remote/sigv4.js';
 import { listen } from './prom.js';
 

@@ -25,9 +25,22 @@ const job = (name: string, o: Partial<ScrapeConfig> = {}): ScrapeConfig => ({
 const dir = tempDir();
 const body = 'm{i="1"} 1\n'.repeat(1) + Array.from({ length: 200 }, (_, i) => `n{i="${i}"} ${i}`).join('\n') + '\n';
 let lastAuth: string | undefined;
+let tokenRequests = 0;
 const handler = (req: IncomingMessage, res: ServerResponse): void => {
   lastAuth = req.headers.authorization;
   if (req.url === '/auth' && req.headers.authorization !== 'Basic ' + Buffer.from('user:secret').toString('base64')) {
+    res.writeHead(401).end();
+    return;
+  }
+  if (req.url === '/token') {
+    // An OAuth2 token endpoint: client credentials in HTTP Basic, as x/oauth2 sends them first.
+    tokenRequests++;
+    const ok = req.method === 'POST' && req.headers.authorization === 'Basic ' + Buffer.from('cid:csecret').toString('base64');
+    if (!ok) res.writeHead(401).end('{"error":"invalid_client"}');
+    else res.writeHead(200, { 'content-type': 'application/json' }).end('{"access_token":"tok-1","token_type":"bearer","expires_in":3600}');
+    return;
+  }
+  if (req.url === '/oauth' && req.headers.authorization !== 'Bearer tok-1') {
     res.writeHead(401).end();
     return;
   }
@@ -92,6 +105,18 @@ test('basic_auth (password_file) and authorization credentials are sent', async 
   });
   await run([job('noauth', { metrics_path: '/auth' })], { noauth: [plainAddr] }, async (t) => {
     assert.equal(t('noauth')[0]!.lastError, 'server returned HTTP status 401 Unauthorized');
+  });
+});
+
+test('oauth2 client credentials: the token is fetched once and sent as a bearer token; a refused client fails the scrape saying why', async () => {
+  const oauth2 = (secret: string) => ({ client_id: 'cid', client_secret: secret, token_url: `http://${plainAddr}/token` }) as ScrapeConfig['oauth2'];
+  await run([job('oauth', { metrics_path: '/oauth', scrape_interval: asDurationMs(100), scrape_timeout: asDurationMs(100), oauth2: oauth2('csecret') })], { oauth: [plainAddr] }, async (t, store) => {
+    assert.equal(t('oauth')[0]!.health, 'up', t('oauth')[0]!.lastError);
+    await eventually(async () => (store.find({ __name__: 'up', job: 'oauth' })[0]?.ts.length ?? 0) >= 3, 10_000, 20);
+    assert.equal(tokenRequests, 1, 'the token is cached until it expires');
+  });
+  await run([job('oauthbad', { metrics_path: '/oauth', oauth2: oauth2('wrong') })], { oauthbad: [plainAddr] }, async (t) => {
+    assert.match(t('oauthbad')[0]!.lastError, /^Get "http:\/\/127\.0\.0\.1:\d+\/oauth": oauth2: cannot fetch token from http:\/\/127\.0\.0\.1:\d+\/token .*HTTP 401/);
   });
 });
 

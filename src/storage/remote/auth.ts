@@ -3,7 +3,8 @@
 // signature. The config loader already rejects more than one of them per entry.
 import { readFileSync } from 'node:fs';
 import type { HTTPClientConfig, SigV4Config } from '../../config/index.js';
-import { OAuth2Token } from './oauth2.js';
+import { OAuth2Error, OAuth2Token } from '../../discovery/index.js';
+import { RemoteError } from './errors.js';
 import { resolveSigV4, signV4 } from './sigv4.js';
 
 export interface Authorizer {
@@ -25,7 +26,13 @@ export function authorizerFor(url: string, timeoutMs: number, http: Partial<HTTP
     const tok = new OAuth2Token(http.oauth2, url, timeoutMs);
     return {
       authorize: async (_m, _u, headers) => {
-        headers['authorization'] = await tok.header();
+        try {
+          headers['authorization'] = await tok.header();
+        } catch (e) {
+          // A token failure is retried with backoff like a 5xx from the remote end.
+          if (e instanceof OAuth2Error) throw new RemoteError('remote_recoverable', e.message, `${e.hint ?? ''} Retried with backoff.`.trim(), e.status);
+          throw e;
+        }
       },
       close: () => tok.close(),
     };

@@ -1,12 +1,22 @@
-// OAuth 2.0 client credentials for remote write/read (prometheus/common's oauth2 round
+// OAuth 2.0 client credentials for any http_client_config (prometheus/common's oauth2 round
 // tripper over golang.org/x/oauth2/clientcredentials): POST the token endpoint, keep the
-// token until 10 s before it expires, send it as `Authorization: Bearer …`. Nothing else in
-// promts implements oauth2 at runtime yet (scrape and SD only validate the config), so it
-// lives here; it depends only on config types and undici and could move to a shared area.
+// token until 10 s before it expires, send it as `Authorization: Bearer …`. Used by scrapes,
+// HTTP-based service discovery and remote write/read.
 import { readFileSync } from 'node:fs';
 import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
-import type { OAuth2Config } from '../../config/index.js';
-import { RemoteError } from './errors.js';
+import type { OAuth2Config } from '../config/index.js';
+import { PromtsError } from '../model/index.js';
+
+/** A token could not be fetched; `status` is the token endpoint's HTTP status (0: no answer). */
+export class OAuth2Error extends PromtsError {
+  constructor(
+    message: string,
+    hint: string,
+    readonly status = 0,
+  ) {
+    super('oauth2', message, hint);
+  }
+}
 
 /** golang.org/x/oauth2 treats a token as expired this long before its expiry. */
 const EXPIRY_DELTA_MS = 10_000;
@@ -68,7 +78,7 @@ export class OAuth2Token {
     throw first.error;
   }
 
-  private async post(secret: string, inBody: boolean): Promise<{ ok: true; token: Token } | { ok: false; status: number; error: RemoteError }> {
+  private async post(secret: string, inBody: boolean): Promise<{ ok: true; token: Token } | { ok: false; status: number; error: OAuth2Error }> {
     const form = new URLSearchParams({ grant_type: 'client_credentials' });
     if (this.cfg.scopes && this.cfg.scopes.length > 0) form.set('scope', this.cfg.scopes.join(' '));
     for (const [k, v] of Object.entries(this.cfg.endpoint_params ?? {})) form.set(k, v);
@@ -83,7 +93,7 @@ export class OAuth2Token {
     const fail = (status: number, what: string) => ({
       ok: false as const,
       status,
-      error: new RemoteError('remote_recoverable', `oauth2: cannot fetch token from ${this.cfg.token_url} for ${this.forUrl}: ${what}`, 'Check oauth2.token_url, client_id and client_secret; the request is retried with backoff.', status),
+      error: new OAuth2Error(`oauth2: cannot fetch token from ${this.cfg.token_url} for ${this.forUrl}: ${what}`, 'Check oauth2.token_url, client_id and client_secret; the request is retried.', status),
     });
     let res: Dispatcher.ResponseData;
     try {
@@ -123,6 +133,6 @@ function readSecret(path: string, forUrl: string): string {
   try {
     return readFileSync(path, 'utf8').trim();
   } catch (e) {
-    throw new RemoteError('remote_recoverable', `oauth2: cannot read client_secret_file ${path} for ${forUrl}: ${e instanceof Error ? e.message : String(e)}`, 'Make the file readable by the server; the request is retried with backoff.');
+    throw new OAuth2Error(`oauth2: cannot read client_secret_file ${path} for ${forUrl}: ${e instanceof Error ? e.message : String(e)}`, 'Make the file readable by the server; the request is retried.');
   }
 }

@@ -4,7 +4,7 @@
 // error at the end of that record, as in Prometheus's logs.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { crc32c } from '@node-rs/crc32';
-import { snappyDecompress } from './snappy.js';
+import { snappyDecompressInto } from './snappy.js';
 import { WalCorruptionError } from './errors.js';
 import { PAGE_SIZE, RECORD_HEADER_SIZE, REC_FIRST, REC_FULL, REC_LAST, REC_MIDDLE, REC_PAGE_TERM, SNAPPY_MASK, type SegmentRef } from './segments.js';
 
@@ -48,6 +48,8 @@ export class WalReader {
   private fileSize = 0;
   private pos = 0;
   private rec: Buffer = Buffer.alloc(0);
+  /** Where compressed records are decoded to (reused: a record is valid until next()). */
+  private readonly decoded = { buf: Buffer.alloc(64 * 1024) };
   /** Accumulates multi-fragment records. */
   private scratch: Buffer = Buffer.alloc(64 * 1024);
   private scratchLen = 0;
@@ -216,7 +218,7 @@ export class WalReader {
         const raw = single ?? this.scratch.subarray(0, this.scratchLen);
         if (compressed && raw.length > 0) {
           try {
-            this.rec = snappyDecompress(raw);
+            this.rec = snappyDecompressInto(raw, this.decoded);
           } catch (e) {
             throw new FragmentError(`snappy: corrupt input (${e instanceof Error ? e.message : String(e)})`);
           }

@@ -17,3 +17,74 @@ export function snappyCompress(b: Uint8Array): Buffer {
 export function snappyDecompress(b: Uint8Array): Buffer {
   return snappy.uncompressSync(Buffer.from(b.buffer, b.byteOffset, b.length), COPY_BUF) as Buffer;
 }
+
+/**
+ * Decodes a snappy block into `scratch.buf` (grown as needed) and returns a view of the result,
+ * valid until the next call with the same scratch. WAL replay decodes every record exactly
+ * once and right away, so reusing one buffer spares an allocation and a copy per record (the
+ * addon's call plus copy was a tenth of replay time). Throws on corrupt input.
+ */
+export function snappyDecompressInto(src: Uint8Array, scratch: { buf: Buffer }): Buffer {
+  // Preamble: uncompressed length as a uvarint.
+  let p = 0;
+  let n = 0;
+  for (let shift = 0; ; shift += 7) {
+    if (p >= src.length || shift > 28) throw new Error('bad length preamble');
+    const b = src[p++]!;
+    n += (b & 0x7f) * 2 ** shift;
+    if (b < 0x80) break;
+  }
+  if (scratch.buf.length < n) scratch.buf = Buffer.allocUnsafe(Math.max(n, scratch.buf.length * 2));
+  const out = scratch.buf;
+  let o = 0;
+  const end = src.length;
+  while (p < end) {
+    const tag = src[p++]!;
+    let len: number;
+    let off: number;
+    switch (tag & 3) {
+      case 0: {
+        len = tag >>> 2;
+        if (len >= 60) {
+          const k = len - 59;
+          if (p + k > end) throw new Error('truncated literal length');
+          len = 0;
+          for (let i = 0; i < k; i++) len += src[p + i]! * 2 ** (8 * i);
+          p += k;
+        }
+        len += 1;
+        if (p + len > end || o + len > n) throw new Error('literal overruns');
+        out.set(src.subarray(p, p + len), o);
+        p += len;
+        o += len;
+        continue;
+      }
+      case 1:
+        if (p >= end) throw new Error('truncated copy');
+        len = 4 + ((tag >>> 2) & 7);
+        off = ((tag >>> 5) << 8) | src[p++]!;
+        break;
+      case 2:
+        if (p + 2 > end) throw new Error('truncated copy');
+        len = (tag >>> 2) + 1;
+        off = src[p]! | (src[p + 1]! << 8);
+        p += 2;
+        break;
+      default:
+        if (p + 4 > end) throw new Error('truncated copy');
+        len = (tag >>> 2) + 1;
+        off = (src[p]! | (src[p + 1]! << 8) | (src[p + 2]! << 16) | (src[p + 3]! << 24)) >>> 0;
+        p += 4;
+    }
+    if (off === 0 || off > o || o + len > n) throw new Error('bad copy offset');
+    if (off >= len) {
+      out.copyWithin(o, o - off, o - off + len);
+      o += len;
+    } else {
+      // Overlapping copy: repeats the last `off` bytes, byte by byte as the format defines.
+      for (let i = 0; i < len; i++, o++) out[o] = out[o - off]!;
+    }
+  }
+  if (o !== n) throw new Error('length mismatch');
+  return out.subarray(0, n);
+}

@@ -54,7 +54,9 @@ export function snappyDecompressInto(src: Uint8Array, scratch: { buf: Buffer }):
         }
         len += 1;
         if (p + len > end || o + len > n) throw new Error('literal overruns');
-        out.set(src.subarray(p, p + len), o);
+        // Most literals are a few bytes: a loop beats making a subarray view for each.
+        if (len < 32) for (let i = 0; i < len; i++) out[o + i] = src[p + i]!;
+        else out.set(src.subarray(p, p + len), o);
         p += len;
         o += len;
         continue;

@@ -191,6 +191,8 @@ export class ScrapeCache {
     if (flush) this.successfulCount = count;
     else if (count > this.successfulCount * 2 + 1000) flush = true;
     if (flush && this.seenThisIter < this.size) {
+      // Evicted entries must not come back through a positional guess.
+      this.prevOrder.length = 0;
       for (const [h, head] of this.table) {
         let first: CacheEntry | undefined;
         let last: CacheEntry | undefined;

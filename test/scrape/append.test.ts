@@ -52,6 +52,24 @@ describe('scrape append', () => {
     assert.equal(cache.getMetadata('go_gc_duration_seconds')?.type, 'summary');
   });
 
+  test('series in another order, after a failed scrape, or new ones: each lands on its own series, none duplicated', async () => {
+    const store = new MemStore();
+    const cache = new ScrapeCache();
+    await scrape(store, cache, 'a 1\nb 2\nc 3\n', 1000);
+    // Reordered: the positional guess misses and the hash lookup finds each series.
+    const re = await scrape(store, cache, 'c 30\na 10\nb 20\n', 2000);
+    assert.equal(re.r.seriesAdded, 0);
+    const failed = await scrape(store, cache, 'a 1 x\n', 3000); // a parse error: the scrape fails
+    assert.ok(failed.err);
+    const back = await scrape(store, cache, 'a 100\nd 4\nb 200\nc 300\n', 4000);
+    assert.equal(back.r.seriesAdded, 1);
+    assert.deepEqual(store.one({ __name__: 'a' }).ts.filter((_, i) => !store.one({ __name__: 'a' }).isStale(i)), [1000, 2000, 4000]);
+    assert.equal(store.one({ __name__: 'c' }).value(1), 30);
+    assert.equal(store.one({ __name__: 'c' }).lastValue(), 300);
+    assert.equal(store.find({ __name__: 'd' }).length, 1);
+    assert.equal(store.series.size, 4, 'no series was created twice');
+  });
+
   test('a series that disappears gets a staleness marker at the next scrape time', async () => {
     const store = new MemStore();
     const cache = new ScrapeCache();

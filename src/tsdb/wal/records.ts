@@ -39,6 +39,21 @@ class Dec {
     return this.b[this.pos++]!;
   }
   uvarint(): number {
+    // Fast path: sample deltas are almost always one or two bytes.
+    const b = this.b;
+    const p = this.pos;
+    if (p + 1 < b.length) {
+      const c = b[p]!;
+      if (c < 0x80) {
+        this.pos = p + 1;
+        return c;
+      }
+      const c2 = b[p + 1]!;
+      if (c2 < 0x80) {
+        this.pos = p + 2;
+        return (c & 0x7f) | (c2 << 7);
+      }
+    }
     let x = 0;
     let mul = 1;
     for (let i = 0; i < 10; i++) {
@@ -147,7 +162,7 @@ export class SampleBatch {
 
 /**
  * Decodes a samples record into `out` (replacing its contents). The hot loop of WAL replay:
- * varints are decoded inline (1-2 byte fast path) and values copied as raw bytes.
+ * varints take Dec's 1-2 byte fast path and values are copied as raw bytes.
  */
 export function decodeSamples(rec: Uint8Array, out: SampleBatch): void {
   const d = new Dec(rec);
@@ -161,52 +176,13 @@ export function decodeSamples(rec: Uint8Array, out: SampleBatch): void {
   const refs = out.refs;
   const ts = out.ts;
   const vb = new Uint8Array(out.vs.buffer);
-  const b = rec;
-  const end = b.length;
-  let p = d.pos;
   let i = 0;
-  while (p < end) {
-    // ref delta (zig-zag varint)
-    let c = b[p++]!;
-    let u: number;
-    if (c < 0x80) u = c;
-    else {
-      const c2 = b[p++]!;
-      if (c2 < 0x80) u = (c & 0x7f) | (c2 << 7);
-      else {
-        d.pos = p - 2;
-        u = d.uvarint();
-        p = d.pos;
-      }
-    }
-    refs[i] = baseRef + (u % 2 === 0 ? u / 2 : -(u + 1) / 2);
-    // timestamp delta (zig-zag varint)
-    c = b[p++]!;
-    if (c < 0x80) u = c;
-    else {
-      const c2 = b[p++]!;
-      if (c2 < 0x80) u = (c & 0x7f) | (c2 << 7);
-      else {
-        d.pos = p - 2;
-        u = d.uvarint();
-        p = d.pos;
-      }
-    }
-    ts[i] = baseT + (u % 2 === 0 ? u / 2 : -(u + 1) / 2);
-    if (p + 8 > end) throw new RecordDecodeError('unexpected end of record');
-    const o = i * 8;
-    vb[o] = b[p + 7]!;
-    vb[o + 1] = b[p + 6]!;
-    vb[o + 2] = b[p + 5]!;
-    vb[o + 3] = b[p + 4]!;
-    vb[o + 4] = b[p + 3]!;
-    vb[o + 5] = b[p + 2]!;
-    vb[o + 6] = b[p + 1]!;
-    vb[o + 7] = b[p]!;
-    p += 8;
+  while (d.left > 0) {
+    refs[i] = baseRef + d.varint();
+    ts[i] = baseT + d.varint();
+    d.f64Into(vb, i);
     i++;
   }
-  if (p > end) throw new RecordDecodeError('unexpected end of record');
   out.n = i;
 }
 

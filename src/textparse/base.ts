@@ -4,7 +4,7 @@ import { Labels } from '../model/index.js';
 import type { MetricType } from '../storage/index.js';
 import { latin1 } from './gonum.js';
 import { unescapeLabelValue } from './escape.js';
-import { S_COMMENT, S_INIT, S_LVALUE, S_META2 } from './tokens.js';
+import { S_COMMENT, S_INIT, S_LVALUE, S_META2, isLD, isMD } from './tokens.js';
 
 export abstract class ByteParser {
   readonly bytes: Buffer;
@@ -43,6 +43,23 @@ export abstract class ByteParser {
       if (i >= b.length) return 0;
     }
     return b[i]!;
+  }
+
+  /**
+   * Moves past the rest of a metric name (or label name, with `label`) that starts at the
+   * current byte. Names never contain NUL, so the bytes are indexed directly, without adv().
+   */
+  protected skipName(label: boolean): void {
+    const b = this.bytes;
+    let i = this.i;
+    if (label) {
+      do i++;
+      while (i < b.length && isLD(b[i]!));
+    } else {
+      do i++;
+      while (i < b.length && isMD(b[i]!));
+    }
+    this.i = i;
   }
 
   protected pushOff(v: number): void {

@@ -13,7 +13,7 @@ import { ByteParser, asBuffer, grow } from './base.js';
 import {
   S_COMMENT, S_ETIMESTAMP, S_EVALUE, S_EXEMPLAR, S_INIT, S_LABELS, S_LVALUE, S_META1, S_META2, S_TIMESTAMP, S_VALUE,
   T_BCLOSE, T_BOPEN, T_COMMA, T_COMMENT, T_EOF, T_EOFWORD, T_EQUAL, T_HELP, T_INVALID, T_LINEBREAK, T_LNAME, T_LVALUE,
-  T_MNAME, T_TEXT, T_TIMESTAMP, T_TYPE, T_UNIT, T_VALUE, isL, isLD, isM, isMD, qtok, tokenName,
+  T_MNAME, T_TEXT, T_TIMESTAMP, T_TYPE, T_UNIT, T_VALUE, isL, isM, qtok, tokenName,
 } from './tokens.js';
 
 const SP = 0x20;
@@ -83,8 +83,7 @@ export class OpenMetricsParser extends ByteParser implements Parser {
             continue;
           }
           if (isM(c)) {
-            do c = this.adv();
-            while (isMD(c));
+            this.skipName(false);
             this.state = S_VALUE;
             return T_MNAME;
           }
@@ -107,8 +106,7 @@ export class OpenMetricsParser extends ByteParser implements Parser {
         }
         case S_META1:
           if (isM(c)) {
-            do c = this.adv();
-            while (isMD(c));
+            this.skipName(false);
             this.state = S_META2;
             return T_MNAME;
           }
@@ -135,8 +133,7 @@ export class OpenMetricsParser extends ByteParser implements Parser {
         case S_LABELS:
         case S_EXEMPLAR:
           if (isL(c)) {
-            do c = this.adv();
-            while (isLD(c));
+            this.skipName(true);
             return T_LNAME;
           }
           if (c === 0x7d) {

@@ -12,7 +12,7 @@ import { ByteParser, asBuffer } from './base.js';
 import {
   S_COMMENT, S_INIT, S_LABELS, S_LVALUE, S_META1, S_META2, S_TIMESTAMP, S_VALUE,
   T_BCLOSE, T_BOPEN, T_COMMA, T_COMMENT, T_EOF, T_EQUAL, T_HELP, T_INVALID, T_LINEBREAK, T_LNAME, T_LVALUE,
-  T_MNAME, T_TEXT, T_TIMESTAMP, T_TYPE, T_VALUE, T_WHITESPACE, isL, isLD, isM, isMD, qtok, tokenName,
+  T_MNAME, T_TEXT, T_TIMESTAMP, T_TYPE, T_VALUE, T_WHITESPACE, isL, isM, qtok, tokenName,
 } from './tokens.js';
 import { unescapeHelpProm } from './escape.js';
 
@@ -88,11 +88,7 @@ export class PromParser extends ByteParser implements Parser {
             return this.consumeComment();
           }
           if (isM(c)) {
-            // Hot loops index the bytes directly; adv() is only needed where NULs are skipped.
-            let i = this.i;
-            do i++;
-            while (i < b.length && isMD(b[i]!));
-            this.i = i;
+            this.skipName(false);
             this.state = S_VALUE;
             return T_MNAME;
           }
@@ -122,8 +118,7 @@ export class PromParser extends ByteParser implements Parser {
           return this.abort();
         case S_META1:
           if (isM(c)) {
-            do c = this.adv();
-            while (isMD(c));
+            this.skipName(false);
             this.state = S_META2;
             return T_MNAME;
           }
@@ -165,10 +160,7 @@ export class PromParser extends ByteParser implements Parser {
             return T_BCLOSE;
           }
           if (isL(c)) {
-            let i = this.i;
-            do i++;
-            while (i < b.length && isLD(b[i]!));
-            this.i = i;
+            this.skipName(true);
             return T_LNAME;
           }
           return this.abort();

@@ -4,7 +4,7 @@
 // Group source "endpoints/<ns>/<name>".
 import type { TargetGroup } from '../types.js';
 import { addMetaLabels, joinHostPort, META, NAMESPACE_LABEL, type LabelSet } from './labels.js';
-import type { EndpointAddress, EndpointPort, Endpoints, ObjectReference, Pod, Service } from './objects.js';
+import type { ContainerPort, EndpointAddress, EndpointPort, Endpoints, ObjectReference, Pod, Service } from './objects.js';
 import { podLabels, POD_CONTAINER_IMAGE, POD_CONTAINER_NAME, POD_CONTAINER_PORT_NAME, POD_CONTAINER_PORT_NUMBER, POD_CONTAINER_PORT_PROTOCOL, type NodeLabelsFn } from './pod.js';
 import { serviceLabels } from './service.js';
 
@@ -26,7 +26,7 @@ export function buildEndpoints(eps: Endpoints, look: EndpointsLookups): TargetGr
   addMetaLabels(labels, 'endpoints', eps.metadata, false);
 
   const targets: LabelSet[] = [];
-  const seenPods = new Map<string, { pod: Pod; ports: number[] }>();
+  const seenPods: SeenPods = new Map();
   const add = (addr: EndpointAddress, port: EndpointPort, ready: string): void => {
     let t: LabelSet = {
       __address__: joinHostPort(addr.ip ?? '', port.port ?? 0),
@@ -45,28 +45,7 @@ export function buildEndpoints(eps: Endpoints, look: EndpointsLookups): TargetGr
       t = { ...t, ...look.nodeLabels(node) };
     }
     const pod = look.pod(addr.targetRef);
-    if (!pod) {
-      targets.push(t);
-      return;
-    }
-    const key = `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`;
-    let seen = seenPods.get(key);
-    if (!seen) seenPods.set(key, (seen = { pod, ports: [] }));
-    t = { ...t, ...podLabels(pod) };
-    // The container port the endpoint port points at, if any (regular containers only in 2.42).
-    outer: for (const c of pod.spec?.containers ?? []) {
-      for (const cp of c.ports ?? []) {
-        if (cp.containerPort !== port.port) continue;
-        t[POD_CONTAINER_NAME] = c.name ?? '';
-        t[POD_CONTAINER_IMAGE] = c.image ?? '';
-        t[POD_CONTAINER_PORT_NAME] = cp.name ?? '';
-        t[POD_CONTAINER_PORT_NUMBER] = String(port.port ?? 0);
-        t[POD_CONTAINER_PORT_PROTOCOL] = port.protocol ?? '';
-        break outer;
-      }
-    }
-    seen.ports.push(port.port ?? 0);
-    targets.push(t);
+    targets.push(pod ? withPodTarget(t, pod, port.port, () => port.protocol ?? '', seenPods) : t);
   };
 
   for (const ss of eps.subsets ?? []) {
@@ -80,6 +59,35 @@ export function buildEndpoints(eps: Endpoints, look: EndpointsLookups): TargetGr
 }
 
 /** Targets for container ports of seen pods that no endpoint port covered. */
+/** Pods an endpoints object points at, with the ports its targets covered. */
+export type SeenPods = Map<string, { pod: Pod; ports: number[] }>;
+
+/**
+ * A target's labels plus its pod's and, when one of the pod's regular containers (2.42 looks
+ * at no init containers) exposes `port`, that container's; records the pod and port so
+ * uncoveredPodPorts() can add the pod's other ports.
+ */
+export function withPodTarget(t: LabelSet, pod: Pod, port: number | undefined, protocolOf: (cp: ContainerPort) => string, seenPods: SeenPods): LabelSet {
+  const key = `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`;
+  let seen = seenPods.get(key);
+  if (!seen) seenPods.set(key, (seen = { pod, ports: [] }));
+  const out: LabelSet = { ...t, ...podLabels(pod) };
+  if (port === undefined) return out;
+  outer: for (const c of pod.spec?.containers ?? []) {
+    for (const cp of c.ports ?? []) {
+      if (cp.containerPort !== port) continue;
+      out[POD_CONTAINER_NAME] = c.name ?? '';
+      out[POD_CONTAINER_IMAGE] = c.image ?? '';
+      out[POD_CONTAINER_PORT_NAME] = cp.name ?? '';
+      out[POD_CONTAINER_PORT_NUMBER] = String(port);
+      out[POD_CONTAINER_PORT_PROTOCOL] = protocolOf(cp);
+      break outer;
+    }
+  }
+  seen.ports.push(port);
+  return out;
+}
+
 export function uncoveredPodPorts(seenPods: ReadonlyMap<string, { pod: Pod; ports: readonly number[] }>): LabelSet[] {
   const out: LabelSet[] = [];
   for (const { pod, ports } of seenPods.values()) {

@@ -4,9 +4,8 @@
 // Group source "endpointslice/<ns>/<name>".
 import type { TargetGroup } from '../types.js';
 import { joinHostPort, META, NAMESPACE_LABEL, sanitizeLabelName, type LabelSet } from './labels.js';
-import type { EndpointSlice, Pod } from './objects.js';
-import { uncoveredPodPorts, type EndpointsLookups } from './endpoints.js';
-import { podLabels, POD_CONTAINER_IMAGE, POD_CONTAINER_NAME, POD_CONTAINER_PORT_NAME, POD_CONTAINER_PORT_NUMBER, POD_CONTAINER_PORT_PROTOCOL } from './pod.js';
+import type { EndpointSlice } from './objects.js';
+import { uncoveredPodPorts, withPodTarget, type EndpointsLookups, type SeenPods } from './endpoints.js';
 import { serviceLabels } from './service.js';
 
 const ES = META + 'endpointslice_';
@@ -23,7 +22,7 @@ export function buildEndpointSlice(es: EndpointSlice, look: EndpointsLookups): T
   if (svc) Object.assign(labels, serviceLabels(svc));
 
   const targets: LabelSet[] = [];
-  const seenPods = new Map<string, { pod: Pod; ports: number[] }>();
+  const seenPods: SeenPods = new Map();
   for (const ep of es.endpoints ?? []) {
     for (const port of es.ports ?? []) {
       for (const addr of ep.addresses ?? []) {
@@ -47,25 +46,7 @@ export function buildEndpointSlice(es: EndpointSlice, look: EndpointsLookups): T
         }
         if (look.nodeLabels) t = { ...t, ...look.nodeLabels(ep.targetRef?.kind === 'Node' ? ep.targetRef.name : ep.nodeName) };
         const pod = look.pod(ep.targetRef);
-        if (pod) {
-          const key = `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`;
-          let seen = seenPods.get(key);
-          if (!seen) seenPods.set(key, (seen = { pod, ports: [] }));
-          t = { ...t, ...podLabels(pod) };
-          outer: for (const c of pod.spec?.containers ?? []) {
-            for (const cp of c.ports ?? []) {
-              if (port.port === undefined || cp.containerPort !== port.port) continue;
-              t[POD_CONTAINER_NAME] = c.name ?? '';
-              t[POD_CONTAINER_IMAGE] = c.image ?? '';
-              t[POD_CONTAINER_PORT_NAME] = cp.name ?? '';
-              t[POD_CONTAINER_PORT_NUMBER] = String(port.port);
-              t[POD_CONTAINER_PORT_PROTOCOL] = cp.protocol ?? '';
-              break outer;
-            }
-          }
-          if (port.port !== undefined) seen.ports.push(port.port);
-        }
-        targets.push(t);
+        targets.push(pod ? withPodTarget(t, pod, port.port, (cp) => cp.protocol ?? '', seenPods) : t);
       }
     }
   }

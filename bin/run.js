@@ -1,5 +1,13 @@
 #!/usr/bin/env node
-// The promts CLI entry point: oclif finds the compiled commands in dist/commands.
-import { execute } from '@oclif/core';
+// The promts CLI entry point. promtool's inspection commands (`tsdb list|analyze|dump`) run
+// from a one-file bundle without loading oclif, which costs more than promtool's whole run
+// (src/cli/fastpath.ts); everything else, and anything the fast path declines, goes to oclif,
+// which finds the compiled commands in dist/commands.
+import { createRequire } from 'node:module';
 
-await execute({ dir: import.meta.url });
+const argv = process.argv.slice(2);
+const code = argv[0] === 'tsdb' ? await createRequire(import.meta.url)('../dist/src/cli/fastpath.cjs').runFast(argv) : undefined;
+if (code === undefined) {
+  const { execute } = await import('@oclif/core');
+  await execute({ dir: import.meta.url });
+} else process.exitCode = code;

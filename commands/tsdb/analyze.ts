@@ -1,5 +1,5 @@
 import { Args, Command, Flags } from '@oclif/core';
-import { analyzeBlock, formatCliError, openBlocks, pickBlock } from '../../src/tsdb/block/index.js';
+import { tsdbAnalyze } from '../../src/cli/tsdb.js';
 
 export default class TsdbAnalyze extends Command {
   static override summary = 'Analyze churn, label pair cardinality and compaction efficiency.';
@@ -21,15 +21,7 @@ export default class TsdbAnalyze extends Command {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(TsdbAnalyze);
-    let text: string;
-    try {
-      const block = pickBlock(openBlocks(args['db path']), args['block id']);
-      text = analyzeBlock(block, flags.limit, flags.extended);
-    } catch (e) {
-      process.stderr.write(formatCliError(e) + '\n');
-      this.exit(1);
-      return;
-    }
-    process.stdout.write(text);
+    const code = tsdbAnalyze(args['db path'], args['block id'], flags.limit, flags.extended);
+    if (code !== 0) this.exit(code);
   }
 }

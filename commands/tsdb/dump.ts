@@ -1,6 +1,5 @@
 import { Args, Command, Flags } from '@oclif/core';
-import { dumpDataDir, formatCliError, parseSeriesSelector } from '../../src/tsdb/block/index.js';
-import { openDBReadOnly } from '../../src/tsdb/index.js';
+import { tsdbDump } from '../../src/cli/tsdb.js';
 
 export default class TsdbDump extends Command {
   static override summary = 'Dump samples from a TSDB.';
@@ -25,17 +24,7 @@ export default class TsdbDump extends Command {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(TsdbDump);
-    const mint = Number(flags['min-time']);
-    const maxt = Number(flags['max-time']);
-    for (const [name, v] of [['min-time', mint], ['max-time', maxt]] as const) {
-      if (!Number.isInteger(v)) this.error(`invalid value for --${name}: ${String(flags[name])} (want an integer number of milliseconds)`, { exit: 1 });
-    }
-    try {
-      const write = (chunk: Buffer): boolean => process.stdout.write(chunk);
-      await dumpDataDir(args['db path'], mint, maxt, parseSeriesSelector(flags.match), write, (dir) => openDBReadOnly(dir, true));
-    } catch (e) {
-      process.stderr.write(formatCliError(e) + '\n');
-      this.exit(1);
-    }
+    const code = await tsdbDump(args['db path'], flags['min-time'], flags['max-time'], flags.match);
+    if (code !== 0) this.exit(code);
   }
 }

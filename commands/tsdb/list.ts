@@ -1,5 +1,5 @@
 import { Args, Command, Flags } from '@oclif/core';
-import { formatBlockList, formatCliError, openBlocks } from '../../src/tsdb/block/index.js';
+import { tsdbList } from '../../src/cli/tsdb.js';
 
 export default class TsdbList extends Command {
   static override summary = 'List tsdb blocks.';
@@ -19,14 +19,7 @@ export default class TsdbList extends Command {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(TsdbList);
-    let text: string;
-    try {
-      text = formatBlockList(openBlocks(args['db path']), flags['human-readable']);
-    } catch (e) {
-      process.stderr.write(formatCliError(e) + '\n');
-      this.exit(1);
-      return;
-    }
-    process.stdout.write(text);
+    const code = tsdbList(args['db path'], flags['human-readable']);
+    if (code !== 0) this.exit(code);
   }
 }

@@ -4,10 +4,10 @@
  * Checks run while decoding, as relabel.Config.UnmarshalYAML does, so the first bad rule in
  * the file is the one reported.
  */
-import { RE2JS } from 're2js';
 import { RELABEL_ACTIONS, type RelabelAction, type RelabelConfig } from './types.js';
 import type { Decoder, YNode } from './yaml.js';
 import { goQuote } from './errors.js';
+import { AnchoredRegex, RegexError } from '../model/index.js';
 
 export const DEFAULT_RELABEL: Readonly<Omit<RelabelConfig, 'source_labels'>> = {
   separator: ';',
@@ -29,10 +29,11 @@ export function isLegacyLabelName(s: string): boolean {
 /** Compiles `^(?:re)$` with RE2 semantics; returns Go's error text on failure. */
 export function compileAnchored(re: string): string | undefined {
   try {
-    RE2JS.compile('^(?:' + re + ')$');
+    new AnchoredRegex(re);
     return undefined;
   } catch (e) {
-    return e instanceof Error ? e.message : String(e);
+    if (e instanceof RegexError) return e.reason;
+    throw e;
   }
 }
 

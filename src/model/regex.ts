@@ -1,4 +1,25 @@
-import { RE2JS } from 're2js';
+import { createRequire } from 'node:module';
+import type { RE2JS } from 're2js';
+
+let re2js: typeof RE2JS | undefined;
+
+/**
+ * The RE2 engine, loaded on first use: evaluating re2js's module costs ~30 ms, which a
+ * `promts tsdb` command whose matchers all take a shortcut below never needs to pay.
+ */
+function re2(): typeof RE2JS {
+  return (re2js ??= (createRequire(import.meta.url)('re2js') as { RE2JS: typeof RE2JS }).RE2JS);
+}
+
+/** Compiles `^(?:source)$`; throws RegexError with Go's wording when it is not valid RE2 syntax. */
+function compile(source: string): RE2JS {
+  try {
+    // No DOTALL: in Prometheus 2.x (Go regexp defaults) '.' does not match a newline.
+    return re2().compile('^(?:' + source + ')$');
+  } catch (e) {
+    throw new RegexError(source, e instanceof Error ? e.message : String(e));
+  }
+}
 
 /**
  * A fully anchored regular expression with RE2 semantics (linear time: a user's regex can
@@ -7,19 +28,19 @@ import { RE2JS } from 're2js';
  */
 export class AnchoredRegex {
   readonly source: string;
-  private readonly re: RE2JS;
+  private compiled: RE2JS | undefined;
   private readonly fast: ((s: string) => boolean) | undefined;
 
   /** Throws RegexError when `source` is not valid RE2 syntax. */
   constructor(source: string) {
     this.source = source;
-    try {
-      // No DOTALL: in Prometheus 2.x (Go regexp defaults) '.' does not match a newline.
-      this.re = RE2JS.compile('^(?:' + source + ')$');
-    } catch (e) {
-      throw new RegexError(source, e instanceof Error ? e.message : String(e));
-    }
     this.fast = fastMatcher(source);
+    // The shortcut shapes are valid syntax by construction; everything else is checked now.
+    if (!this.fast) this.compiled = compile(source);
+  }
+
+  private get re(): RE2JS {
+    return (this.compiled ??= compile(this.source));
   }
 
   matches(s: string): boolean {
@@ -118,6 +139,9 @@ function fastMatcher(src: string): ((s: string) => boolean) | undefined {
   // '.' does not match '\n' (Go's default flags), so the shortcuts check for it.
   if (src === '.*') return (s) => !s.includes('\n');
   if (src === '.+') return (s) => s.length > 0 && !s.includes('\n');
+  // promtool's default `tsdb dump --match` selects everything this way.
+  if (src === '(?s:.*)') return () => true;
+  if (src === '(?s:.+)') return (s) => s.length > 0;
   if (!META.test(src)) return (s) => s === src;
   if (src.endsWith('.*') && !META.test(src.slice(0, -2))) {
     const p = src.slice(0, -2);

@@ -4,7 +4,7 @@
 // with synchronous writes, so a poll never sees half a record in practice; the reader still
 // tolerates it.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { crc32c } from '@node-rs/crc32';
+import { crc32c } from '../../tsdb/crc32c.js';
 import { decompress } from './codec.js';
 import { RemoteError } from './errors.js';
 

@@ -4,7 +4,7 @@
 // (segment index << 32) | offset within that segment; segment 000001 has index 0.
 import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { crc32c } from '@node-rs/crc32';
+import { crc32c } from '../crc32c.js';
 import { BlockCorruptError, BlockOpenError } from './errors.js';
 
 export const CHUNKS_MAGIC = 0x85bd40dd;

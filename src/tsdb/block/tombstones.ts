@@ -3,7 +3,7 @@
 // CRC32C over the entries (4 bytes). A missing file means no tombstones.
 import { readFileSync } from 'node:fs';
 import { writeFileSynced } from '../fsync.js';
-import { crc32c } from '@node-rs/crc32';
+import { crc32c } from '../crc32c.js';
 import { BlockCorruptError, BlockOpenError } from './errors.js';
 
 export const TOMBSTONES_MAGIC = 0x0130ba30;

@@ -7,7 +7,7 @@
 // where a chunk header should be means "end of this file".
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { crc32c } from '@node-rs/crc32';
+import { crc32c } from '../crc32c.js';
 import { PromtsError } from '../../model/index.js';
 
 export const HEAD_CHUNK_MAGIC = 0x0130bc91;

@@ -1,4 +1,4 @@
-import { crc32c } from '@node-rs/crc32';
+import { crc32c } from '../crc32c.js';
 
 const TWO32 = 4294967296;
 

@@ -1,7 +1,7 @@
 // Reads an index file (format v2) fully held in a Buffer: symbols and the postings offset
 // table are decoded on open; series entries and postings lists on demand.
 import { readFileSync } from 'node:fs';
-import { crc32c } from '@node-rs/crc32';
+import { crc32c } from '../crc32c.js';
 import { Labels } from '../../model/index.js';
 import { Dec } from './dec.js';
 import { IndexCorruptError } from './errors.js';

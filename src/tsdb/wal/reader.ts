@@ -3,7 +3,7 @@
 // zero-padded to the next page boundary, so a record torn by a crash shows up as a checksum
 // error at the end of that record, as in Prometheus's logs.
 import { closeSync, openSync, readSync } from 'node:fs';
-import { crc32c } from '@node-rs/crc32';
+import { crc32c } from '../crc32c.js';
 import { snappyDecompressInto } from './snappy.js';
 import { WalCorruptionError } from './errors.js';
 import { PAGE_SIZE, RECORD_HEADER_SIZE, REC_FIRST, REC_FULL, REC_LAST, REC_MIDDLE, REC_PAGE_TERM, SNAPPY_MASK, type SegmentRef } from './segments.js';

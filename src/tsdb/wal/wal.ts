@@ -3,7 +3,7 @@
 // batch is in the page cache before it becomes visible), segments are cut at 128 MiB and a
 // record never spans two segments. Byte-compatible with Prometheus 2.42's wlog.WL.
 import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
-import { crc32c } from '@node-rs/crc32';
+import { crc32c } from '../crc32c.js';
 import { snappyCompress } from './snappy.js';
 import type { Logger } from '../../log/index.js';
 import { nopLogger } from '../../log/index.js';

@@ -179,8 +179,10 @@ async function walkViews(tmux: Tmux, size: string, w: Walk): Promise<void> {
   f = await tmux.frame((x) => x.includes('[graph, last 1h]') && x.includes('└──') && /[\u2801-\u28ff]/.test(x), 'a braille graph');
   assert.match(f, /UTC/);
   save(`${size}-5-query-graph`, f);
-  // Out of the input, - shortens the range: 1h → 30m → 15m → 5m.
+  // Out of the input, - shortens the range: 1h → 30m → 15m → 5m. Wait until the input is
+  // left: an Escape read together with the next key is Alt+key to a terminal app.
   await tmux.keys('Escape');
+  await tmux.frame((x) => x.includes('+/- range'), 'the input left');
   await tmux.keys('-', '-', '-');
   f = await tmux.frame((x) => x.includes('[graph, last 5m]') && x.includes('└──') && /[\u2801-\u28ff]/.test(x), 'the graph over 5 minutes');
   save(`${size}-5-query-graph-5m`, f);
@@ -198,10 +200,12 @@ async function walkViews(tmux: Tmux, size: string, w: Walk): Promise<void> {
   save(`${size}-5-query-error`, f);
 
   await tmux.keys('Escape');
+  await tmux.frame((x) => x.includes('+/- range'), 'the input left');
   await tmux.keys('?');
   f = await tmux.frame((x) => x.includes('quit and restore the terminal'), 'the help page');
   save(`${size}-7-help`, f);
   await tmux.keys('Escape');
+  await tmux.frame((x) => !x.includes('quit and restore the terminal'), 'the help page closed');
   await tmux.keys('1');
   await tmux.frame((x) => /Server {7}version \S+/.test(x), 'the Overview again');
 }

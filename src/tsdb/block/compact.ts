@@ -1,13 +1,20 @@
-// Compacting blocks into one: the samples of the parents (minus their tombstones, with the
-// duplicates of overlapping parents dropped) written as a new block whose meta.json names its
-// parents. The parents are only read: the caller deletes them once the new block is in place,
-// so a failure at any point leaves them as they were.
-import { Labels } from '../../model/index.js';
-import { Block } from './block.js';
-import { MergeSeriesSet } from './merge.js';
-import type { BlockMeta } from './meta.js';
+// Compacting blocks into one: the series of the parents merged in label order and written
+// as they come (stream_writer.ts). A chunk is copied as stored unless it overlaps a chunk of
+// another parent (merged and re-encoded, duplicates dropped: chunk_merge.ts) or a tombstone
+// (re-encoded without the deleted samples: chunk_series_set.ts). Parents are read through a
+// window (chunk_window_reader.ts), so memory stays at the index metadata plus one series.
+// The parents are only read: the caller deletes them once the new block is in place, so a
+// failure at any point leaves them as they were.
+import { join } from 'node:path';
+import { IndexReader } from '../index/index.js';
+import { MergeChunkSeriesSet } from './chunk_merge.js';
+import type { ChunkSeriesSet } from './chunk_series.js';
+import { BlockChunkSeriesSet } from './chunk_series_set.js';
+import { WindowChunkReader } from './chunk_window_reader.js';
+import { readMeta, type BlockMeta } from './meta.js';
+import { BlockWriter, type WrittenBlock } from './stream_writer.js';
+import { readTombstones } from './tombstones.js';
 import { newULID } from './ulid.js';
-import { writeBlock, type BlockSeriesInput, type WrittenBlock } from './writer.js';
 
 /**
  * 'merge': Prometheus's LeveledCompactor.Compact (level = max(parents) + 1, sources = union).
@@ -20,8 +27,6 @@ export interface CompactOptions {
   mode: CompactMode;
   /** ULID of the new block (default: a fresh one). */
   ulid?: string;
-  /** Chunk range (ms) for re-cutting chunks: the min block duration. */
-  chunkRange?: number;
 }
 
 /** meta.json's compaction section and time range of the block made from `parents`. */
@@ -43,44 +48,39 @@ export function compactedMeta(ulid: string, parents: readonly BlockMeta[], mode:
 }
 
 /**
- * Writes the samples of the blocks in `dirs` as one new block under `parentDir`. Returns null
+ * Writes the series of the blocks in `dirs` as one new block under `parentDir`. Returns null
  * when nothing is left (every sample deleted): Prometheus writes no empty block then.
  * Throws (leaving no `.tmp-for-creation` dir behind) when a parent cannot be read or the new
- * block cannot be written.
+ * block cannot be written; the error names the file.
  */
 export function compactBlocks(parentDir: string, dirs: readonly string[], opts: CompactOptions): WrittenBlock | null {
-  const blocks = dirs.map((d) => Block.open(d));
-  const ulid = opts.ulid ?? newULID();
-  const meta = compactedMeta(ulid, blocks.map((b) => b.meta), opts.mode);
-  const sets = blocks.map((b) => b.querier(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER).select(true, undefined));
-  const ss = sets.length === 1 ? sets[0]! : new MergeSeriesSet(sets);
-  const series: BlockSeriesInput[] = [];
-  let ts: Float64Array = new Float64Array(256);
-  let vs: Float64Array = new Float64Array(256);
-  while (ss.next()) {
-    const s = ss.at();
-    const it = s.iterator();
-    let n = 0;
-    while (it.next()) {
-      if (n === ts.length) {
-        ts = grow(ts);
-        vs = grow(vs);
-      }
-      ts[n] = it.t;
-      vs[n] = it.v;
-      n++;
+  const readers: WindowChunkReader[] = [];
+  try {
+    const sets: ChunkSeriesSet[] = [];
+    const metas: BlockMeta[] = [];
+    for (const d of dirs) metas.push(readMeta(join(d, 'meta.json')).meta);
+    const ulid = opts.ulid ?? newULID();
+    const meta = compactedMeta(ulid, metas, opts.mode);
+    for (const d of dirs) {
+      const chunks = WindowChunkReader.open(join(d, 'chunks'));
+      readers.push(chunks);
+      const { tombstones } = readTombstones(join(d, 'tombstones'));
+      // Blocks are half-open [minTime, maxTime): the last wanted sample is at maxTime - 1.
+      sets.push(new BlockChunkSeriesSet(IndexReader.open(join(d, 'index')), tombstones, chunks, meta.minTime, meta.maxTime - 1));
     }
-    const err = it.err();
-    if (err) throw new Error(`compact blocks ${dirs.join(', ')}: read series ${s.labels.toString()}: ${err.message}`);
-    if (n > 0) series.push({ labels: Labels.fromSortedFlat([...s.labels.kv]), ts: ts.slice(0, n), vs: vs.slice(0, n) });
+    // Even one parent goes through the merger: it mends a series whose own chunks overlap.
+    const ss = new MergeChunkSeriesSet(sets);
+    const w = new BlockWriter(parentDir, ulid);
+    try {
+      while (ss.next()) w.add(ss.labels(), ss.chunks());
+      const err = ss.err();
+      if (err) throw new Error(`compact blocks ${dirs.join(', ')}: ${err.message}`);
+    } catch (e) {
+      w.abort();
+      throw e;
+    }
+    return w.finish({ compaction: meta.compaction, timeRange: { minTime: meta.minTime, maxTime: meta.maxTime } });
+  } finally {
+    for (const r of readers) r.close();
   }
-  const err = ss.err();
-  if (err) throw new Error(`compact blocks ${dirs.join(', ')}: ${err.message}`);
-  return writeBlock(parentDir, series, { ulid, chunkRange: opts.chunkRange, compaction: meta.compaction, timeRange: { minTime: meta.minTime, maxTime: meta.maxTime } });
-}
-
-function grow(a: Float64Array): Float64Array {
-  const b = new Float64Array(a.length * 2);
-  b.set(a);
-  return b;
 }

@@ -13,3 +13,9 @@ export { BlockCorruptError, BlockOpenError, ChunkUnsupportedError } from './erro
 export { writeBlock, cutChunks, DEFAULT_CHUNK_RANGE, type BlockSeriesInput, type WriteBlockOptions, type WrittenBlock } from './writer.js';
 export { formatBlockList, analyzeBlock, pickBlock, AnalyzeError, dumpSamples, dumpDataDir, HeadNeededError, formatCliError, parseSeriesSelector, type OpenWithHead, SelectorParseError, formatGoDuration, formatGoG, formatBase2Bytes } from './inspect/index.js';
 export { compactBlocks, compactedMeta, type CompactMode, type CompactOptions } from './compact.js';
+export { BlockWriter, type BlockWriterOptions, type FinishOptions } from './stream_writer.js';
+export { trimChunk, overlapsIntervals, xorNumSamples, type ChunkSeriesSet, type EncodedChunk } from './chunk_series.js';
+export { BlockChunkSeriesSet } from './chunk_series_set.js';
+export { MergeChunkSeriesSet, ChunkMerger } from './chunk_merge.js';
+export { WindowChunkReader, type ChunkSource } from './chunk_window_reader.js';
+export { PackedChunkSeriesBuilder, PackedChunkSeriesSet, transferList, type PackedChunkSeries } from './packed_chunks.js';

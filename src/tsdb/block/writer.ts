@@ -1,16 +1,15 @@
-// Writing a block: chunks/ segments, index, meta.json and an empty tombstones file, into
-// `<ulid>.tmp-for-creation`, fsynced, then renamed into place so a reader never sees half a
-// block. CPU-heavy for big inputs: the server should call this from a worker thread.
-import { mkdirSync, renameSync, rmSync } from 'node:fs';
-import { fsyncDir } from '../fsync.js';
-import { join } from 'node:path';
+// Writing a block from samples (backfill, tests): series are sorted here, cut into XOR
+// chunks the way Prometheus's head cuts them and handed one at a time to the streaming
+// BlockWriter (stream_writer.ts), so the output is byte-identical to promtool's.
 import type { Labels } from '../../model/index.js';
-import { Encoding, SAMPLES_PER_CHUNK, XORChunk, type XORAppender } from '../chunkenc/index.js';
-import { compareLabelKv, writeIndexFile, type ChunkMeta } from '../index/index.js';
-import { ChunkWriter, DEFAULT_SEGMENT_SIZE } from './chunks.js';
-import { META_VERSION_1, writeMeta, type BlockMeta } from './meta.js';
-import { Tombstones, writeTombstones } from './tombstones.js';
+import { SAMPLES_PER_CHUNK, XORChunk, type XORAppender } from '../chunkenc/index.js';
+import { compareLabelKv, type ChunkMeta } from '../index/index.js';
+import type { EncodedChunk } from './chunk_series.js';
+import type { BlockMeta } from './meta.js';
+import { BlockWriter, type WrittenBlock } from './stream_writer.js';
 import { newULID } from './ulid.js';
+
+export type { WrittenBlock } from './stream_writer.js';
 
 /** One series' samples in time order, in parallel arrays (no object per sample). */
 export interface BlockSeriesInput {
@@ -40,12 +39,6 @@ export interface WriteBlockOptions {
 
 export const DEFAULT_CHUNK_RANGE = 2 * 60 * 60 * 1000;
 
-export interface WrittenBlock {
-  ulid: string;
-  dir: string;
-  meta: BlockMeta;
-}
-
 /**
  * Writes `series` (any order; sorted here by labels) as a new block under `parentDir`.
  * Returns null when there is no sample at all (Prometheus writes no empty blocks).
@@ -53,49 +46,24 @@ export interface WrittenBlock {
 export function writeBlock(parentDir: string, series: readonly BlockSeriesInput[], opts: WriteBlockOptions = {}): WrittenBlock | null {
   const sorted = series.filter((s) => (s.n ?? s.ts.length) > 0).sort((a, b) => compareLabelKv(a.labels.kv, b.labels.kv));
   if (sorted.length === 0) return null;
-  const ulid = opts.ulid ?? newULID();
-  const tmp = join(parentDir, `${ulid}.tmp-for-creation`);
-  const final = join(parentDir, ulid);
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(join(tmp, 'chunks'), { recursive: true });
+  const w = new BlockWriter(parentDir, opts.ulid ?? newULID(), { segmentSize: opts.segmentSize });
   try {
-    const cw = new ChunkWriter(join(tmp, 'chunks'), opts.segmentSize ?? DEFAULT_SEGMENT_SIZE);
     const chunkRange = opts.chunkRange ?? DEFAULT_CHUNK_RANGE;
-    const indexSeries: { labels: Labels; chunks: ChunkMeta[] }[] = [];
-    let minTime = Infinity;
-    let maxTime = -Infinity;
-    let numSamples = 0;
-    let numChunks = 0;
+    const chunks: EncodedChunk[] = [];
     for (const s of sorted) {
-      const n = s.n ?? s.ts.length;
-      const chunks = cutChunks(s.ts, s.vs, n, chunkRange, (c, mint, maxt) => ({ ref: cw.write(Encoding.XOR, c.bytes()), mint, maxt }));
-      indexSeries.push({ labels: s.labels, chunks });
-      numChunks += chunks.length;
-      numSamples += n;
-      if (s.ts[0]! < minTime) minTime = s.ts[0]!;
-      if (s.ts[n - 1]! > maxTime) maxTime = s.ts[n - 1]!;
+      chunks.length = 0;
+      // c.bytes() is a view of the chunk's own buffer, which nothing writes to once it is cut.
+      cutChunks(s.ts, s.vs, s.n ?? s.ts.length, chunkRange, (c, mint, maxt) => {
+        chunks.push({ mint, maxt, data: c.bytes() });
+        return { ref: 0, mint, maxt };
+      });
+      w.add(s.labels, chunks);
     }
-    cw.close();
-    writeIndexFile(join(tmp, 'index'), indexSeries);
-    const meta: BlockMeta = {
-      ulid,
-      minTime: opts.timeRange?.minTime ?? minTime,
-      maxTime: opts.timeRange?.maxTime ?? maxTime + 1,
-      stats: { numSamples, numSeries: indexSeries.length, numChunks },
-      compaction: opts.compaction ?? { level: 1, sources: [ulid] },
-      version: META_VERSION_1,
-    };
-    writeMeta(join(tmp, 'meta.json'), meta);
-    writeTombstones(join(tmp, 'tombstones'), new Tombstones());
-    fsyncDir(join(tmp, 'chunks'));
-    fsyncDir(tmp);
-    renameSync(tmp, final);
-    fsyncDir(parentDir);
-    return { ulid, dir: final, meta };
   } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
+    w.abort();
     throw e;
   }
+  return w.finish({ compaction: opts.compaction, timeRange: opts.timeRange });
 }
 
 /**

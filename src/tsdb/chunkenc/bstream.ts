@@ -5,13 +5,27 @@
 
 const TWO32 = 4294967296;
 
+/** Slab size for chunk buffers; larger requests get an ArrayBuffer of their own. */
+const SLAB = 64 * 1024;
+let slab = new ArrayBuffer(SLAB);
+let slabUsed = 0;
+
 /**
- * A zero-filled buffer for a chunk being written. Small ones are carved from Node's shared
- * buffer pool: a head holds one open chunk per series, and an ArrayBuffer of its own for each
- * cost more in allocation and GC work than the bytes themselves (a third of WAL replay).
+ * A zero-filled buffer for a chunk being written, carved from a shared slab: a head holds
+ * one open chunk per series, and an ArrayBuffer of its own for each cost more in allocation
+ * and GC work than the bytes themselves (a third of WAL replay). Node's Buffer pool did the
+ * same but needed a fill(0) per buffer; a fresh ArrayBuffer is already zeroed, and slab
+ * space is never handed out twice. A slab lives as long as any chunk carved from it.
  */
 function zeroed(n: number): Uint8Array {
-  return Buffer.allocUnsafe(n).fill(0);
+  if (n > SLAB / 8) return new Uint8Array(n);
+  if (slabUsed + n > SLAB) {
+    slab = new ArrayBuffer(SLAB);
+    slabUsed = 0;
+  }
+  const b = new Uint8Array(slab, slabUsed, n);
+  slabUsed += n;
+  return b;
 }
 
 /**

@@ -13,7 +13,7 @@ import { StorageError } from '../../storage/index.js';
 import { Block, MergeQuerier, openBlocks, newULID, postingsForMatchers, writeMeta, writeTombstones } from '../block/index.js';
 import type { Matcher } from '../../model/index.js';
 import { ChunkDiskMapper } from '../chunks/index.js';
-import { Head, HeadAppender, replayHead, rangeForTimestamp, type HeadCardinality, type HeadStats, type ReplayProgress, type ExemplarQueryResult, type ExemplarStats } from '../head/index.js';
+import { Head, HeadAppender, packHeadRange, replayHead, rangeForTimestamp, type HeadCardinality, type HeadStats, type ReplayProgress, type ReplayThread, type ExemplarQueryResult, type ExemplarStats } from '../head/index.js';
 import { WAL, deleteCheckpoints, removeTmpDirs } from '../wal/index.js';
 import { acquireLock } from './lock.js';
 import { TaskError, TaskWorker, runTask, type Task, type TaskResult, type WriteBlockTask } from './tasks.js';
@@ -40,6 +40,11 @@ export interface DBOptions {
   backgroundCompaction?: boolean;
   /** Run block writes and checkpoints in worker threads (default true). */
   workerThreads?: boolean;
+  /**
+   * Read the WAL in a worker thread during replay: 'auto' (the default when workerThreads is
+   * on) does it for big WALs.
+   */
+  walReplayThread?: ReplayThread;
   /** Filled in during WAL replay, so a server can report it before openDB resolves. */
   replayProgress?: ReplayProgress;
   /**
@@ -230,7 +235,7 @@ export class DB implements Storage {
     const dirs = ulids.map((u) => join(this.dir, u));
     let res: Extract<TaskResult, { kind: 'compactBlocks' }>;
     try {
-      res = (await this.offload(async () => ({ kind: 'compactBlocks', parentDir: this.dir, dirs, ulid, chunkRange: this.chunkRange, mode }))) as Extract<TaskResult, { kind: 'compactBlocks' }>;
+      res = (await this.offload(async () => ({ kind: 'compactBlocks', parentDir: this.dir, dirs, ulid, mode }))) as Extract<TaskResult, { kind: 'compactBlocks' }>;
     } catch (e) {
       for (const u of ulids) this.failedCompactions.add(u);
       const msg = e instanceof Error ? e.message : String(e);
@@ -278,7 +283,7 @@ export class DB implements Storage {
       if (!withHead || h.minTime === Infinity || h.maxTime === -Infinity) return;
       const { minTime: mint, maxTime: maxt } = h;
       // Blocks are half-open [mint, maxt): the head's last sample is at maxt, so maxt + 1.
-      const task = async (): Promise<WriteBlockTask> => ({ kind: 'writeBlock', parentDir: dir, ulid: newULID(), chunkRange: this.chunkRange, mint, maxt: maxt + 1, series: await collectHeadRange(this.head, mint, maxt) });
+      const task = async (): Promise<WriteBlockTask> => ({ kind: 'writeBlock', parentDir: dir, ulid: newULID(), mint, maxt: maxt + 1, series: await packHeadRange(this.head, mint, maxt) });
       await this.offload(task);
     });
   }
@@ -291,10 +296,9 @@ export class DB implements Storage {
       kind: 'writeBlock',
       parentDir: this.dir,
       ulid,
-      chunkRange: this.chunkRange,
       mint,
       maxt,
-      series: await collectHeadRange(this.head, mint, maxt - 1),
+      series: await packHeadRange(this.head, mint, maxt - 1),
     });
     const res = (await this.offload(task)) as Extract<TaskResult, { kind: 'writeBlock' }>;
     if (res.dir) {
@@ -454,41 +458,6 @@ class DBAppender implements Appender {
   }
 }
 
-/**
- * Decodes every head series' samples in [mint, maxt] into parallel arrays for the block
- * writer (plain data, so the block write can move to a worker), yielding every 1000 series.
- */
-async function collectHeadRange(head: Head, mint: number, maxt: number): Promise<WriteBlockTask['series']> {
-  const q = head.querier(mint, maxt);
-  const ss = q.select(false, undefined);
-  const out: WriteBlockTask['series'] = [];
-  let ts = new Float64Array(256);
-  let vs = new Float64Array(256);
-  let seen = 0;
-  while (ss.next()) {
-    if (++seen % 1000 === 0) await new Promise((r) => setImmediate(r));
-    const s = ss.at();
-    const it = s.iterator();
-    let n = 0;
-    while (it.next()) {
-      if (n === ts.length) {
-        const nt = new Float64Array(n * 2);
-        nt.set(ts);
-        ts = nt;
-        const nv = new Float64Array(n * 2);
-        nv.set(vs);
-        vs = nv;
-      }
-      ts[n] = it.t;
-      vs[n] = it.v;
-      n++;
-    }
-    if (n > 0) out.push({ kv: [...s.labels.kv], ts: ts.slice(0, n), vs: vs.slice(0, n) });
-  }
-  q.close();
-  return out;
-}
-
 function dirSize(dir: string): number {
   if (!existsSync(dir)) return 0;
   let n = 0;
@@ -534,6 +503,7 @@ export async function openDB(dir: string, options: DBOptions = {}, logger: Logge
     walSegmentSize: options.walSegmentSize ?? 128 * 1024 * 1024,
     backgroundCompaction: options.backgroundCompaction ?? true,
     workerThreads: options.workerThreads ?? true,
+    walReplayThread: options.walReplayThread ?? (options.workerThreads === false ? 'never' : 'auto'),
     maxExemplars: Math.max(0, options.maxExemplars ?? 0),
   };
   mkdirSync(dir, { recursive: true });
@@ -558,7 +528,7 @@ export async function openDB(dir: string, options: DBOptions = {}, logger: Logge
     const progress: ReplayProgress = options.replayProgress ?? { min: 0, max: 0, current: 0, done: false };
     progress.done = false;
     const db = new DB(dir, opts, logger, wal, mapper, blocks, progress, release);
-    const res = await replayHead(db.head, walDir, mapper, minValidTime, progress, logger);
+    const res = await replayHead(db.head, walDir, mapper, minValidTime, progress, logger, opts.walReplayThread);
     if (res.corruption) {
       logger.warn('Encountered WAL read error, attempting repair', { err: `read records: ${res.corruption.message}` });
       wal.repair(res.corruption);

@@ -1,22 +1,21 @@
-// Long CPU work of the DB as plain-data tasks: writing a block from head samples, merging
-// blocks (compaction, clean_tombstones) and writing a WAL checkpoint. runTask does it in the calling thread; TaskWorker hands it to a worker
-// thread (transferring the sample arrays, not copying them) so scrapes and queries on the main
-// event loop are not stalled by a compaction.
-import { Worker } from 'node:worker_threads';
-import { join } from 'node:path';
-import { Labels } from '../../model/index.js';
-import { compactBlocks, writeBlock, writeMeta, type BlockMeta, type CompactMode } from '../block/index.js';
+// Long CPU work of the DB as plain-data tasks: writing a block from the head's chunks, merging
+// blocks (compaction, clean_tombstones) and writing a WAL checkpoint. runTask does it in the
+// calling thread; TaskWorker hands it to a worker thread (transferring the packed chunk
+// buffers, not copying them) so scrapes and queries on the main event loop are not stalled.
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../thread.js';
+import { BlockWriter, compactBlocks, PackedChunkSeriesSet, transferList, type BlockMeta, type CompactMode, type PackedChunkSeries } from '../block/index.js';
 import { createCheckpoint } from '../wal/index.js';
 
 export interface WriteBlockTask {
   kind: 'writeBlock';
   parentDir: string;
   ulid: string;
-  chunkRange: number;
   /** The block's time range [mint, maxt) as Prometheus records it for a head block. */
   mint: number;
   maxt: number;
-  series: { kv: string[]; ts: Float64Array; vs: Float64Array }[];
+  /** The head's chunks for the range, in label order (packHeadRange). */
+  series: PackedChunkSeries;
 }
 
 export interface CheckpointTask {
@@ -36,7 +35,6 @@ export interface CompactBlocksTask {
   parentDir: string;
   dirs: string[];
   ulid: string;
-  chunkRange: number;
   mode: CompactMode;
 }
 
@@ -45,16 +43,20 @@ export type TaskResult = { kind: 'writeBlock'; dir: string | null; meta: BlockMe
 
 export async function runTask(task: Task): Promise<TaskResult> {
   if (task.kind === 'writeBlock') {
-    const input = task.series.map((s) => ({ labels: Labels.fromSortedFlat(s.kv), ts: s.ts, vs: s.vs, n: s.ts.length }));
-    const written = writeBlock(task.parentDir, input, { ulid: task.ulid, chunkRange: task.chunkRange });
-    if (!written) return { kind: 'writeBlock', dir: null, meta: null };
+    const w = new BlockWriter(task.parentDir, task.ulid);
+    try {
+      const ss = new PackedChunkSeriesSet(task.series);
+      while (ss.next()) w.add(ss.labels(), ss.chunks());
+    } catch (e) {
+      w.abort();
+      throw e;
+    }
     // A head block spans the compacted range: [first sample, range end), as Prometheus writes it.
-    const meta: BlockMeta = { ...written.meta, minTime: task.mint, maxTime: task.maxt };
-    writeMeta(join(written.dir, 'meta.json'), meta);
-    return { kind: 'writeBlock', dir: written.dir, meta };
+    const written = w.finish({ timeRange: { minTime: task.mint, maxTime: task.maxt } });
+    return { kind: 'writeBlock', dir: written?.dir ?? null, meta: written?.meta ?? null };
   }
   if (task.kind === 'compactBlocks') {
-    const written = compactBlocks(task.parentDir, task.dirs, { mode: task.mode, ulid: task.ulid, chunkRange: task.chunkRange });
+    const written = compactBlocks(task.parentDir, task.dirs, { mode: task.mode, ulid: task.ulid });
     return { kind: 'compactBlocks', dir: written?.dir ?? null, meta: written?.meta ?? null };
   }
   const keep = new Set<number>(task.keep);
@@ -71,16 +73,6 @@ export class TaskError extends Error {
   }
 }
 
-/** The worker entry next to this file (worker.ts under tsx, worker.js when built). */
-function workerFor(): Worker {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const url = new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url);
-  if (!fromSource) return new Worker(url);
-  // Running from TypeScript sources (tests): load the entry through tsx inside the worker.
-  const boot = `import('tsx/esm/api').then((m) => m.tsImport(${JSON.stringify(url.href)}, ${JSON.stringify(import.meta.url)}))`;
-  return new Worker(boot, { eval: true });
-}
-
 /**
  * One long-lived worker thread per DB: starting a worker loads the whole tsdb module graph,
  * so it is paid once, not per compaction. Tasks run one at a time in arrival order.
@@ -92,7 +84,7 @@ export class TaskWorker {
 
   private ensure(): Worker {
     if (this.w) return this.w;
-    const w = workerFor();
+    const w = startWorker('./worker', import.meta.url);
     w.unref();
     w.on('message', (m: { id: number } & ({ ok: true; result: TaskResult } | { ok: false; message: string; code: string })) => {
       const p = this.pending.get(m.id);
@@ -112,10 +104,10 @@ export class TaskWorker {
     return w;
   }
 
-  /** Runs task in the worker; the task's sample buffers are transferred (unusable here afterwards). */
+  /** Runs task in the worker; the task's typed arrays are transferred (unusable here afterwards). */
   run(task: Task): Promise<TaskResult> {
     const transfer: ArrayBuffer[] = [];
-    if (task.kind === 'writeBlock') for (const s of task.series) transfer.push(s.ts.buffer as ArrayBuffer, s.vs.buffer as ArrayBuffer);
+    if (task.kind === 'writeBlock') transfer.push(...transferList(task.series));
     else if (task.kind === 'checkpoint') transfer.push(task.keep.buffer as ArrayBuffer);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {

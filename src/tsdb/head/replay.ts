@@ -5,10 +5,15 @@
 import type { Logger } from '../../log/index.js';
 import { HeadChunkCorruptionError, type ChunkDiskMapper } from '../chunks/index.js';
 import {
+  PREFETCH_MIN_BYTES,
   RecordType,
   SampleBatch,
+  WalPrefetch,
   WalReader,
   WalCorruptionError,
+  type PrefetchPart,
+  type RecordReader,
+  type SegmentRef,
   decodeMetadata,
   decodeSamples,
   decodeSeries,
@@ -37,11 +42,8 @@ export interface ReplayResult {
   durationMs: number;
 }
 
-interface MmChunks {
-  refs: number[];
-  mints: number[];
-  maxts: number[];
-}
+/** A series' completed chunks on disk, as MemSeries keeps them: flat (ref, mint, maxt) triples. */
+type MmChunks = number[];
 
 const yieldNow = (): Promise<void> => new Promise((r) => setImmediate(r));
 
@@ -50,13 +52,10 @@ function loadMmappedChunks(mapper: ChunkDiskMapper, logger: Logger): Map<number,
   const load = (): Map<number, MmChunks> => {
     const m = new Map<number, MmChunks>();
     mapper.replay((seriesRef, ref, mint, maxt) => {
-      let e = m.get(seriesRef);
-      if (!e) m.set(seriesRef, (e = { refs: [], mints: [], maxts: [] }));
+      const e = m.get(seriesRef);
+      if (!e) m.set(seriesRef, [ref, mint, maxt]);
       // Chunks of one series come in time order; a chunk overlapping the last is ignored.
-      if (e.maxts.length > 0 && mint <= e.maxts[e.maxts.length - 1]!) return;
-      e.refs.push(ref);
-      e.mints.push(mint);
-      e.maxts.push(maxt);
+      else if (mint > e[e.length - 1]!) e.push(ref, mint, maxt);
     });
     return m;
   };
@@ -78,12 +77,29 @@ function loadMmappedChunks(mapper: ChunkDiskMapper, logger: Logger): Map<number,
 }
 
 /**
+ * Reading the WAL in a worker thread (wal/prefetch.ts): 'auto' does it for WALs of
+ * PREFETCH_MIN_BYTES or more.
+ */
+export type ReplayThread = 'auto' | 'always' | 'never';
+
+/**
  * Replays chunks_head/ and walDir into head. Samples before minValidTime (covered by blocks)
  * are skipped. progress is updated as segments are read.
  */
-export async function replayHead(head: Head, walDir: string | null, mapper: ChunkDiskMapper | null, minValidTime: number, progress: ReplayProgress, logger: Logger): Promise<ReplayResult> {
+export async function replayHead(head: Head, walDir: string | null, mapper: ChunkDiskMapper | null, minValidTime: number, progress: ReplayProgress, logger: Logger, thread: ReplayThread = 'auto'): Promise<ReplayResult> {
   const start = performance.now();
   head.stats.minValidTime = minValidTime;
+  const plan = walDir ? planWal(walDir) : null;
+  // Started first: the reader thread's start-up overlaps with loading chunks_head/.
+  const prefetch = plan && (thread === 'always' || (thread === 'auto' && plan.bytes >= PREFETCH_MIN_BYTES)) && plan.parts.length > 0 ? new WalPrefetch(plan.parts) : null;
+  try {
+    return await replay(head, plan, prefetch, mapper, minValidTime, progress, logger, start);
+  } finally {
+    await prefetch?.close();
+  }
+}
+
+async function replay(head: Head, plan: WalPlan | null, prefetch: WalPrefetch | null, mapper: ChunkDiskMapper | null, minValidTime: number, progress: ReplayProgress, logger: Logger, start: number): Promise<ReplayResult> {
   let mm = new Map<number, MmChunks>();
   if (mapper) {
     logger.info('Replaying on-disk memory mappable chunks if any');
@@ -103,13 +119,19 @@ export async function replayHead(head: Head, walDir: string | null, mapper: Chun
     const c = mm.get(s.ref);
     if (!c) return;
     mm.delete(s.ref);
-    for (let i = 0; i < c.refs.length; i++) s.pushMmChunk(c.refs[i]!, c.mints[i]!, c.maxts[i]!);
-    s.maxt = c.maxts[c.maxts.length - 1]!;
-    head.updateMinMax(c.mints[0]!, s.maxt);
+    s.adoptMmChunks(c);
+    s.maxt = c[c.length - 1]!;
+    head.updateMinMax(c[1]!, s.maxt);
   };
 
-  const process = async (r: WalReader): Promise<void> => {
-    while (r.next()) {
+  const process = async (r: RecordReader): Promise<void> => {
+    for (;;) {
+      const ok = r.next();
+      if (ok === undefined) {
+        await r.more!();
+        continue;
+      }
+      if (!ok) break;
       const rec = r.record();
       switch (recordType(rec)) {
         case RecordType.Series:
@@ -146,25 +168,28 @@ export async function replayHead(head: Head, walDir: string | null, mapper: Chun
     }
   };
 
-  if (walDir) {
+  if (plan) {
     logger.info('Replaying WAL, this may take a while');
-    const cp = lastCheckpoint(walDir);
-    let from = -Infinity;
+    const { cp, segs, parts } = plan;
+    const reader = (i: number): RecordReader => {
+      if (!prefetch) return new WalReader(parts[i]!.dir, parts[i]!.segs);
+      if (i > 0) prefetch.nextPart();
+      return prefetch;
+    };
+    let i = 0;
     if (cp) {
-      const r = new WalReader(cp.dir, listSegments(cp.dir));
+      const r = reader(i++);
       await process(r);
       const e = r.err();
       // A damaged checkpoint cannot be repaired by truncation; fail loudly like Prometheus.
       if (e) throw e;
-      from = cp.index + 1;
       logger.info('WAL checkpoint loaded');
     }
-    const segs = listSegments(walDir).filter((s) => s.index >= from);
     progress.min = segs.length > 0 ? segs[0]!.index : 0;
     progress.max = segs.length > 0 ? segs[segs.length - 1]!.index : 0;
     for (const seg of segs) {
       progress.current = seg.index;
-      const r = new WalReader(walDir, [seg]);
+      const r = reader(i++);
       await process(r);
       const e = r.err();
       if (e) {
@@ -187,6 +212,26 @@ export async function replayHead(head: Head, walDir: string | null, mapper: Chun
   result.durationMs = performance.now() - start;
   logger.info('WAL replay completed', { total_replay_duration: fmtMs(result.durationMs) });
   return result;
+}
+
+/**
+ * What the replay reads, in order: the last checkpoint (one part), then each later segment
+ * (one part each). The replay stops after the first damaged part.
+ */
+interface WalPlan {
+  cp: ReturnType<typeof lastCheckpoint>;
+  segs: SegmentRef[];
+  parts: PrefetchPart[];
+  bytes: number;
+}
+
+function planWal(walDir: string): WalPlan {
+  const cp = lastCheckpoint(walDir);
+  const cpSegs = cp ? listSegments(cp.dir) : [];
+  const segs = listSegments(walDir).filter((s) => s.index > (cp ? cp.index : -Infinity));
+  const parts = [...(cp ? [{ dir: cp.dir, segs: cpSegs }] : []), ...segs.map((seg) => ({ dir: walDir, segs: [seg] }))];
+  const bytes = parts.reduce((n, p) => n + p.segs.reduce((m, s) => m + s.size, 0), 0);
+  return { cp, segs, parts, bytes };
 }
 
 /** Appends one decoded samples record; kept synchronous and monomorphic for speed. */

@@ -70,6 +70,12 @@ export class MemSeries {
     return this.mm![3 * i + 2]!;
   }
 
+  /** Takes a new series' completed chunks as flat (ref, mint, maxt) triples in time order (WAL replay). */
+  adoptMmChunks(flat: number[]): void {
+    if (this.mm === null) this.mm = flat;
+    else this.mm.push(...flat);
+  }
+
   /** Appends a completed chunk (newer than all others). */
   pushMmChunk(ref: number, mint: number, maxt: number): void {
     if (this.mm === null) this.mm = [ref, mint, maxt];

@@ -9,7 +9,11 @@ import { compareLabelKv, compareUtf8 } from './strings.js';
 
 export interface IndexSeriesInput {
   readonly labels: Labels;
-  readonly chunks: readonly ChunkMeta[];
+  /**
+   * Chunk metas in time order: objects, or packed as (ref, mint, maxt) triples, which a
+   * streaming block writer keeps instead of an object per chunk.
+   */
+  readonly chunks: readonly ChunkMeta[] | Float64Array;
 }
 
 /** Input the index format cannot hold (series out of order, overlapping chunks): a caller bug. */
@@ -68,24 +72,36 @@ export function encodeIndex(series: readonly IndexSeriesInput[]): Buffer {
       else m.set(kv[i + 1]!, [id]);
     }
     const cs = s.chunks;
-    body.uvarint(cs.length);
+    const packed = cs instanceof Float64Array;
+    const n = packed ? cs.length / 3 : cs.length;
+    body.uvarint(n);
     let t0 = 0;
     let ref0 = 0;
-    for (let i = 0; i < cs.length; i++) {
-      const c = cs[i]!;
-      if (c.maxt < c.mint) throw new IndexWriteError(`chunk maxT ${c.maxt} is less than minT ${c.mint}`);
-      if (i === 0) {
-        body.varint(c.mint);
-        body.uvarint(c.maxt - c.mint);
-        body.uvarint(c.ref);
+    for (let i = 0; i < n; i++) {
+      let ref: number, mint: number, maxt: number;
+      if (packed) {
+        ref = cs[3 * i]!;
+        mint = cs[3 * i + 1]!;
+        maxt = cs[3 * i + 2]!;
       } else {
-        if (c.mint <= t0) throw new IndexWriteError(`chunk minT ${c.mint} is not higher than previous chunk maxT ${t0}`);
-        body.uvarint(c.mint - t0);
-        body.uvarint(c.maxt - c.mint);
-        body.varint(c.ref - ref0);
+        const c = cs[i]!;
+        ref = c.ref;
+        mint = c.mint;
+        maxt = c.maxt;
       }
-      t0 = c.maxt;
-      ref0 = c.ref;
+      if (maxt < mint) throw new IndexWriteError(`chunk maxT ${maxt} is less than minT ${mint}`);
+      if (i === 0) {
+        body.varint(mint);
+        body.uvarint(maxt - mint);
+        body.uvarint(ref);
+      } else {
+        if (mint <= t0) throw new IndexWriteError(`chunk minT ${mint} is not higher than previous chunk maxT ${t0}`);
+        body.uvarint(mint - t0);
+        body.uvarint(maxt - mint);
+        body.varint(ref - ref0);
+      }
+      t0 = maxt;
+      ref0 = ref;
     }
     e.uvarint(body.len);
     const at = e.len;

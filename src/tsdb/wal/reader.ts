@@ -49,7 +49,7 @@ export class WalReader {
   private pos = 0;
   private rec: Buffer = Buffer.alloc(0);
   /** Where compressed records are decoded to (reused: a record is valid until next()). */
-  private readonly decoded = { buf: Buffer.alloc(64 * 1024) };
+  private decoded: { buf: Buffer } = { buf: Buffer.alloc(64 * 1024) };
   /** Accumulates multi-fragment records. */
   private scratch: Buffer = Buffer.alloc(64 * 1024);
   private scratchLen = 0;
@@ -75,6 +75,14 @@ export class WalReader {
 
   record(): Buffer {
     return this.rec;
+  }
+
+  /**
+   * Decode compressed records into `target.buf` from now on (grown by replacing it when a
+   * record does not fit): lets a caller collect records without copying them again.
+   */
+  decodeInto(target: { buf: Buffer }): void {
+    this.decoded = target;
   }
 
   /** Releases the open segment file when iteration stops early (it closes itself at the end). */
@@ -204,9 +212,20 @@ export class WalReader {
         for (let j = 0; j < z.length; j++) if (z[j] !== 0) throw new FragmentError('unexpected non-zero byte in padded page');
         continue;
       }
-      const hdr = this.take(RECORD_HEADER_SIZE - 1);
-      const length = (hdr[0]! << 8) | hdr[1]!;
-      const crc = hdr.readUInt32BE(2);
+      // The rest of the header, read in place when the window holds it (it always does for valid data).
+      let length: number;
+      let crc: number;
+      if (this.pos + RECORD_HEADER_SIZE - 1 <= this.buf.length) {
+        const b = this.buf;
+        const p = this.pos;
+        length = (b[p]! << 8) | b[p + 1]!;
+        crc = b.readUInt32BE(p + 2);
+        this.pos = p + RECORD_HEADER_SIZE - 1;
+      } else {
+        const hdr = this.take(RECORD_HEADER_SIZE - 1);
+        length = (hdr[0]! << 8) | hdr[1]!;
+        crc = hdr.readUInt32BE(2);
+      }
       if (length > PAGE_SIZE - RECORD_HEADER_SIZE) throw new FragmentError(`invalid record size ${length}`);
       const data = this.take(length);
       const c = crc32c(data) >>> 0;

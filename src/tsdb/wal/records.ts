@@ -30,7 +30,11 @@ const TWO32 = 4294967296;
 /** Reads varints and fixed-width fields from a record; positions advance in `pos`. */
 class Dec {
   pos = 0;
-  constructor(readonly b: Uint8Array) {}
+  /** A Buffer, so str() decodes in place without a view object per string. */
+  readonly b: Buffer;
+  constructor(b: Uint8Array) {
+    this.b = Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.length);
+  }
   get left(): number {
     return this.b.length - this.pos;
   }
@@ -104,7 +108,7 @@ class Dec {
   str(): string {
     const n = this.uvarint();
     if (this.left < n) throw new RecordDecodeError('unexpected end of record');
-    const s = Buffer.from(this.b.buffer, this.b.byteOffset + this.pos, n).toString('utf8');
+    const s = this.b.toString('utf8', this.pos, this.pos + n);
     this.pos += n;
     return s;
   }

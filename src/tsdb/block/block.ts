@@ -45,6 +45,15 @@ export class Block implements Queryable {
     return this.bytes;
   }
 
+  /**
+   * Closes the chunk files. Only for a block nothing queries any more (the DB closing); a
+   * block dropped by compaction or retention is left to the garbage collector, which closes
+   * its files once the last query holding it is done (ChunkReader).
+   */
+  close(): void {
+    this.chunks.close();
+  }
+
   querier(mint: number, maxt: number): BlockQuerier {
     return new BlockQuerier(this, mint, maxt);
   }

@@ -6,7 +6,7 @@ import { Encoding, encodingName } from '../chunkenc/index.js';
 import type { IndexReader, SeriesEntry } from '../index/index.js';
 import type { RawChunk } from './chunks.js';
 import { coveredByInterval, overlapsIntervals, trimChunk, type ChunkSeriesSet, type EncodedChunk } from './chunk_series.js';
-import type { ChunkSource } from './chunk_window_reader.js';
+import type { ChunkSource } from './chunks.js';
 import { ChunkUnsupportedError } from './errors.js';
 import type { Tombstones } from './tombstones.js';
 

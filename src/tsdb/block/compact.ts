@@ -1,8 +1,8 @@
 // Compacting blocks into one: the series of the parents merged in label order and written
 // as they come (stream_writer.ts). A chunk is copied as stored unless it overlaps a chunk of
 // another parent (merged and re-encoded, duplicates dropped: chunk_merge.ts) or a tombstone
-// (re-encoded without the deleted samples: chunk_series_set.ts). Parents are read through a
-// window (chunk_window_reader.ts), so memory stays at the index metadata plus one series.
+// (re-encoded without the deleted samples: chunk_series_set.ts). Parents are read through
+// the page cache (page_cache.ts), so memory stays at the index metadata plus one series.
 // The parents are only read: the caller deletes them once the new block is in place, so a
 // failure at any point leaves them as they were.
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import { IndexReader } from '../index/index.js';
 import { MergeChunkSeriesSet } from './chunk_merge.js';
 import type { ChunkSeriesSet } from './chunk_series.js';
 import { BlockChunkSeriesSet } from './chunk_series_set.js';
-import { WindowChunkReader } from './chunk_window_reader.js';
+import { ChunkReader } from './chunks.js';
 import { readMeta, type BlockMeta } from './meta.js';
 import { BlockWriter, type WrittenBlock } from './stream_writer.js';
 import { readTombstones } from './tombstones.js';
@@ -54,7 +54,7 @@ export function compactedMeta(ulid: string, parents: readonly BlockMeta[], mode:
  * block cannot be written; the error names the file.
  */
 export function compactBlocks(parentDir: string, dirs: readonly string[], opts: CompactOptions): WrittenBlock | null {
-  const readers: WindowChunkReader[] = [];
+  const readers: ChunkReader[] = [];
   try {
     const sets: ChunkSeriesSet[] = [];
     const metas: BlockMeta[] = [];
@@ -62,7 +62,7 @@ export function compactBlocks(parentDir: string, dirs: readonly string[], opts: 
     const ulid = opts.ulid ?? newULID();
     const meta = compactedMeta(ulid, metas, opts.mode);
     for (const d of dirs) {
-      const chunks = WindowChunkReader.open(join(d, 'chunks'));
+      const chunks = ChunkReader.open(join(d, 'chunks'));
       readers.push(chunks);
       const { tombstones } = readTombstones(join(d, 'tombstones'));
       // Blocks are half-open [minTime, maxTime): the last wanted sample is at maxTime - 1.

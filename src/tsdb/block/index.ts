@@ -5,7 +5,8 @@ export { BlockQuerier, BlockSeries, BlockSeriesIterator } from './querier.js';
 export { postingsForMatchers } from './postings_for_matchers.js';
 export { MergeQuerier, MergeSeriesSet } from './merge.js';
 export { openBlocks, blockDirs, blocksQuerier } from './datadir.js';
-export { ChunkReader, ChunkWriter, chunkRef, listSegmentFiles, CHUNKS_MAGIC, DEFAULT_SEGMENT_SIZE, type RawChunk } from './chunks.js';
+export { ChunkReader, ChunkWriter, chunkRef, listSegmentFiles, CHUNKS_MAGIC, DEFAULT_SEGMENT_SIZE, type RawChunk, type ChunkSource } from './chunks.js';
+export { cachedPageBytes, setPageCacheBudget, PAGE_CACHE_BYTES, PAGE_SIZE } from './page_cache.js';
 export { readMeta, writeMeta, encodeMeta, isULID, META_VERSION_1, type BlockMeta, type BlockStats, type BlockDesc } from './meta.js';
 export { Tombstones, readTombstones, writeTombstones, encodeTombstones, TOMBSTONES_MAGIC, type Interval } from './tombstones.js';
 export { newULID, ulidTime } from './ulid.js';
@@ -17,5 +18,4 @@ export { BlockWriter, type BlockWriterOptions, type FinishOptions } from './stre
 export { trimChunk, overlapsIntervals, xorNumSamples, type ChunkSeriesSet, type EncodedChunk } from './chunk_series.js';
 export { BlockChunkSeriesSet } from './chunk_series_set.js';
 export { MergeChunkSeriesSet, ChunkMerger } from './chunk_merge.js';
-export { WindowChunkReader, type ChunkSource } from './chunk_window_reader.js';
 export { PackedChunkSeriesBuilder, PackedChunkSeriesSet, transferList, type PackedChunkSeries } from './packed_chunks.js';

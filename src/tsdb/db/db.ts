@@ -429,6 +429,7 @@ export class DB implements Storage {
     await this.blockOps;
     this.closed = true;
     await this.worker.close();
+    for (const b of this.blocks) b.close();
     this.mapper.close();
     this.wal.close();
     this.releaseLock();
@@ -516,7 +517,11 @@ export async function openDB(dir: string, options: DBOptions = {}, logger: Logge
     // Blocks that were merged into a newer one (its parents) are leftovers of a compaction.
     const parents = new Set<string>();
     for (const b of blocks) for (const p of b.meta.compaction.parents ?? []) parents.add(p.ulid);
-    for (const b of blocks) if (parents.has(b.meta.ulid)) deleteBlockDir(dir, b.meta.ulid);
+    for (const b of blocks) {
+      if (!parents.has(b.meta.ulid)) continue;
+      b.close();
+      deleteBlockDir(dir, b.meta.ulid);
+    }
     blocks = blocks.filter((b) => !parents.has(b.meta.ulid));
     for (const b of blocks) logger.info('Found healthy block', { mint: b.meta.minTime, maxt: b.meta.maxTime, ulid: b.meta.ulid });
     const minValidTime = blocks.reduce((m, b) => Math.max(m, b.meta.maxTime), -Infinity);

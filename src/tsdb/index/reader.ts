@@ -1,5 +1,6 @@
 // Reads an index file (format v2) fully held in a Buffer: symbols and the postings offset
-// table are decoded on open; series entries and postings lists on demand.
+// table are checked on open and decoded on first use; series entries and postings lists on
+// demand.
 import { readFileSync } from 'node:fs';
 import { crc32c } from '../crc32c.js';
 import { Labels } from '../../model/index.js';
@@ -45,10 +46,15 @@ interface NameEntry {
 export class IndexReader {
   readonly toc: TOC;
   readonly version: number;
-  readonly symbols: string[];
+  // Decoded on first use: listing blocks or analyzing one of many needs neither, and a data
+  // dir's symbol tables add up. Their checksums are verified on open all the same.
+  private symbolTable: string[] | null = null;
   /** Label name -> sorted values with their postings offsets. '' holds the all-series postings. */
-  private readonly postingsTable = new Map<string, NameEntry>();
-  private readonly names: string[];
+  private table: Map<string, NameEntry> | null = null;
+  private names: string[] | null = null;
+  /** Cursors over the two sections, checksums verified, not yet read. */
+  private readonly symbolsAt: Dec | null;
+  private readonly tableAt: Dec | null;
 
   private constructor(
     readonly file: string,
@@ -60,9 +66,16 @@ export class IndexReader {
     this.version = buf[4]!;
     if (this.version !== INDEX_VERSION_2) throw new IndexCorruptError(file, 4, `unsupported index file version ${this.version} (promts reads version 2, written by Prometheus 2.x)`);
     this.toc = this.readTOC();
-    this.symbols = this.readSymbols();
-    this.readPostingsTable();
-    this.names = [...this.postingsTable.keys()].filter((n) => n !== '');
+    this.symbolsAt = this.toc.symbols === 0 ? null : this.section(this.toc.symbols, 'read symbols');
+    this.tableAt = this.toc.postingsTable === 0 ? null : this.section(this.toc.postingsTable, 'read postings table');
+  }
+
+  get symbols(): string[] {
+    return (this.symbolTable ??= this.readSymbols());
+  }
+
+  private get postingsTable(): Map<string, NameEntry> {
+    return (this.table ??= this.readPostingsTable());
   }
 
   static open(path: string): IndexReader {
@@ -105,17 +118,18 @@ export class IndexReader {
   }
 
   private readSymbols(): string[] {
-    if (this.toc.symbols === 0) return [];
-    const d = this.section(this.toc.symbols, 'read symbols');
+    const d = this.symbolsAt;
+    if (d === null) return [];
     const n = d.be32();
     const out: string[] = new Array(n);
     for (let i = 0; i < n; i++) out[i] = d.uvarintStr();
     return out;
   }
 
-  private readPostingsTable(): void {
-    if (this.toc.postingsTable === 0) return;
-    const d = this.section(this.toc.postingsTable, 'read postings table');
+  private readPostingsTable(): Map<string, NameEntry> {
+    const table = new Map<string, NameEntry>();
+    const d = this.tableAt;
+    if (d === null) return table;
     const n = d.be32();
     let cur: NameEntry | undefined;
     let curName: string | undefined;
@@ -129,11 +143,12 @@ export class IndexReader {
       if (name !== curName) {
         curName = name;
         cur = { values: [], offsets: [] };
-        this.postingsTable.set(name, cur);
+        table.set(name, cur);
       }
       cur!.values.push(value);
       cur!.offsets.push(off);
     }
+    return table;
   }
 
   lookupSymbol(ref: number, d?: Dec): string {
@@ -147,6 +162,7 @@ export class IndexReader {
 
   /** Label names of all series, sorted. */
   labelNames(): string[] {
+    this.names ??= [...this.postingsTable.keys()].filter((n) => n !== '');
     return this.names.slice();
   }
 

@@ -13,23 +13,24 @@ let native: Native | undefined;
 
 const TABLES = buildTables();
 
-/** The CRC32-C of `b` as an unsigned 32-bit number. */
-export function crc32c(b: Uint8Array): number {
+/** The CRC32-C of `b[start, end)` as an unsigned 32-bit number. */
+export function crc32c(b: Uint8Array, start = 0, end = b.length): number {
+  const n = end - start;
   // Below 64 bytes the call into the addon costs more than the sum.
-  if (b.length < 64) return crcJs(b);
+  if (n < 64) return crcJs(b, start, end);
   if (native === undefined) {
-    jsBytes += b.length;
-    if (jsBytes <= JS_BUDGET) return crcJs(b);
+    jsBytes += n;
+    if (jsBytes <= JS_BUDGET) return crcJs(b, start, end);
     native = (createRequire(import.meta.url)('@node-rs/crc32') as { crc32c: Native }).crc32c;
   }
-  return native(b) >>> 0;
+  return native(start === 0 && end === b.length ? b : b.subarray(start, end)) >>> 0;
 }
 
-function crcJs(b: Uint8Array): number {
+function crcJs(b: Uint8Array, start: number, end: number): number {
   const t = TABLES;
   let crc = 0xffffffff;
-  let i = 0;
-  const end8 = b.length - (b.length & 7);
+  let i = start;
+  const end8 = end - ((end - start) & 7);
   for (; i < end8; i += 8) {
     const lo = (crc ^ (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24))) >>> 0;
     crc =
@@ -42,7 +43,7 @@ function crcJs(b: Uint8Array): number {
       t[256 + b[i + 6]!]! ^
       t[b[i + 7]!]!;
   }
-  for (; i < b.length; i++) crc = t[(crc ^ b[i]!) & 0xff]! ^ (crc >>> 8);
+  for (; i < end; i++) crc = t[(crc ^ b[i]!) & 0xff]! ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
 }
 

@@ -17,5 +17,7 @@ test('crc32c gives the Castagnoli checksum for every length, before and after th
   for (const n of [4096, 32768, 100_000]) {
     const b = randomBytes(n);
     assert.equal(crc32c(b.subarray(3)), addon(b.subarray(3)) >>> 0, `length ${n - 3} at an odd offset`);
+    assert.equal(crc32c(b, 3, n - 5), addon(b.subarray(3, n - 5)) >>> 0, `bytes [3, ${n - 5}) of ${n}`);
+    assert.equal(crc32c(b, 7, 50), addon(b.subarray(7, 50)) >>> 0, `bytes [7, 50) of ${n}`);
   }
 });

@@ -35,9 +35,16 @@ export class Block implements Queryable {
     const indexFile = join(dir, 'index');
     if (!existsSync(indexFile)) throw new BlockCorruptError(indexFile, undefined, 'index file is missing');
     const index = IndexReader.open(indexFile);
-    const chunks = ChunkReader.open(join(dir, 'chunks'));
-    const { tombstones, size: tombSize } = readTombstones(join(dir, 'tombstones'));
-    return new Block(dir, meta, index, chunks, tombstones, metaSize + index.size() + chunks.size() + tombSize);
+    let chunks: ChunkReader | undefined;
+    try {
+      chunks = ChunkReader.open(join(dir, 'chunks'));
+      const { tombstones, size: tombSize } = readTombstones(join(dir, 'tombstones'));
+      return new Block(dir, meta, index, chunks, tombstones, metaSize + index.size() + chunks.size() + tombSize);
+    } catch (e) {
+      index.close();
+      chunks?.close();
+      throw e;
+    }
   }
 
   /** Bytes on disk: chunks + index + tombstones + meta.json, as Prometheus's Block.Size(). */
@@ -46,11 +53,12 @@ export class Block implements Queryable {
   }
 
   /**
-   * Closes the chunk files. Only for a block nothing queries any more (the DB closing); a
-   * block dropped by compaction or retention is left to the garbage collector, which closes
-   * its files once the last query holding it is done (ChunkReader).
+   * Closes the index and chunk files. Only for a block nothing queries any more (the DB
+   * closing); a block dropped by compaction or retention is left to the garbage collector,
+   * which closes its files once the last query holding it is done (PagedFile).
    */
   close(): void {
+    this.index.close();
     this.chunks.close();
   }
 

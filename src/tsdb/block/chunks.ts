@@ -2,11 +2,11 @@
 // header (magic 0x85BD40DD, version 1, 3 bytes padding) followed by chunks, each
 // `uvarint len | encoding byte | data | CRC32C(encoding+data)`. A chunk ref is
 // (segment index << 32) | offset within that segment; segment 000001 has index 0.
-import { closeSync, fstatSync, fsyncSync, openSync, readdirSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32c } from '../crc32c.js';
 import { BlockCorruptError, BlockOpenError } from './errors.js';
-import { addPage, dropPages, PAGE_SIZE, touchPage } from './page_cache.js';
+import { PagedFile } from '../paged_file.js';
 
 export const CHUNKS_MAGIC = 0x85bd40dd;
 export const CHUNKS_FORMAT_V1 = 1;
@@ -48,15 +48,10 @@ export interface ChunkSource {
 /** Longest chunk header: a 10-byte uvarint length and the encoding byte. */
 const MAX_HEADER = 11;
 
-/** Closes the files of readers that were dropped without close() (blocks deleted while queried). */
-const orphans = new FinalizationRegistry<number[]>((fds) => {
-  for (const fd of fds) closeSync(fd);
-});
-
 /**
- * Reads chunks of one block by ref, through the shared page cache (page_cache.ts): segment
- * files stay open and pages are read with pread when a chunk in them is first needed, so a
- * block costs memory only for what queries touch. Chunks are decoded only when a caller asks.
+ * Reads chunks of one block by ref. Segment files are read in pages through the shared page
+ * cache (../paged_file.ts), so a block costs memory only for what queries touch; chunks are
+ * decoded only when a caller asks for one.
  *
  * Every chunk's CRC32C is checked, as Prometheus's chunks.Reader does on each read, but only
  * the first time the chunk is read: the files of a written block never change, so a chunk
@@ -74,52 +69,41 @@ export class ChunkReader implements ChunkSource {
    * slot with a checked one, and refs come from series entries that have their own CRC.
    */
   private readonly verified: (Uint8Array | undefined)[] = [];
-  /** Per segment, its cached pages by page number. */
-  private readonly pages: (Buffer | undefined)[][];
-  /** Where view() found the bytes asked for: `viewBuf[viewAt]` is the first. */
-  private viewBuf: Buffer = Buffer.alloc(0);
-  private viewAt = 0;
 
   private constructor(
     readonly files: readonly string[],
-    private readonly fds: number[],
-    private readonly sizes: readonly number[],
-  ) {
-    this.pages = files.map(() => []);
-    orphans.register(this, fds, this);
-  }
+    private readonly segs: readonly PagedFile[],
+  ) {}
 
   static open(chunksDir: string): ChunkReader {
     const files = listSegmentFiles(chunksDir);
-    const fds: number[] = [];
-    const sizes: number[] = [];
+    const segs: PagedFile[] = [];
     try {
       for (const f of files) {
+        let seg: PagedFile;
         try {
-          fds.push(openSync(f, 'r'));
+          seg = PagedFile.open(f);
         } catch (e) {
           throw new BlockOpenError(f, `open chunk segment ${f}: ${(e as Error).message}`);
         }
-        const fd = fds[fds.length - 1]!;
-        const size = fstatSync(fd).size;
-        sizes.push(size);
-        const h = Buffer.alloc(SEGMENT_HEADER_SIZE);
-        if (size < SEGMENT_HEADER_SIZE || readSync(fd, h, 0, SEGMENT_HEADER_SIZE, 0) < SEGMENT_HEADER_SIZE) throw new BlockCorruptError(f, 0, `segment file of ${size} bytes is shorter than its ${SEGMENT_HEADER_SIZE}-byte header`);
+        segs.push(seg);
+        if (seg.size < SEGMENT_HEADER_SIZE) throw new BlockCorruptError(f, 0, `segment file of ${seg.size} bytes is shorter than its ${SEGMENT_HEADER_SIZE}-byte header`);
+        const h = seg.readUncached(0, SEGMENT_HEADER_SIZE);
         const magic = h.readUInt32BE(0);
         if (magic !== CHUNKS_MAGIC) throw new BlockCorruptError(f, 0, `invalid magic number ${magic.toString(16)}, want 85bd40dd`);
         if (h[4] !== CHUNKS_FORMAT_V1) throw new BlockCorruptError(f, 4, `invalid chunk format version ${h[4]}`);
       }
     } catch (e) {
-      for (const fd of fds) closeSync(fd);
+      for (const seg of segs) seg.close();
       throw e;
     }
-    return new ChunkReader(files, fds, sizes);
+    return new ChunkReader(files, segs);
   }
 
   /** Total bytes of all segment files. */
   size(): number {
     let n = 0;
-    for (const s of this.sizes) n += s;
+    for (const s of this.segs) n += s.size;
     return n;
   }
 
@@ -127,15 +111,16 @@ export class ChunkReader implements ChunkSource {
   allRefs(): number[] {
     const refs: number[] = [];
     const c: RawChunk = { encoding: 0, data: EMPTY };
-    for (let seg = 0; seg < this.sizes.length; seg++) {
-      const size = this.sizes[seg]!;
+    for (let seg = 0; seg < this.segs.length; seg++) {
+      const f = this.segs[seg]!;
       let off = SEGMENT_HEADER_SIZE;
       // Segments written by Prometheus may be zero-padded at the end; a zero length byte
       // followed by a zero encoding means no more chunks.
-      while (off < size) {
-        this.view(seg, off, Math.min(2, size - off));
-        const b = this.viewBuf;
-        const at = this.viewAt;
+      while (off < f.size) {
+        f.bytes(off, 2);
+        const b = f.buf;
+        const at = f.at;
+        const size = f.size;
         if (b[at] === 0 && (off + 1 >= size || b[at + 1] === 0)) break;
         const ref = chunkRef(seg, off);
         this.chunk(ref, c);
@@ -150,13 +135,14 @@ export class ChunkReader implements ChunkSource {
   chunk(ref: number, out: RawChunk = { encoding: 0, data: EMPTY }): RawChunk {
     const seg = Math.floor(ref / TWO32);
     const off = ref - seg * TWO32;
-    const size = this.sizes[seg];
-    if (size === undefined) throw new BlockCorruptError(this.files[0] ?? 'chunks', undefined, `chunk ref ${ref} points at segment index ${seg}, but there are only ${this.sizes.length} segment files`);
+    const f = this.segs[seg];
+    if (f === undefined) throw new BlockCorruptError(this.files[0] ?? 'chunks', undefined, `chunk ref ${ref} points at segment index ${seg}, but there are only ${this.segs.length} segment files`);
     const file = this.files[seg]!;
+    const size = f.size;
     if (off < SEGMENT_HEADER_SIZE || off >= size) throw new BlockCorruptError(file, off, `chunk ref points outside the segment file (size ${size})`);
-    this.view(seg, off, Math.min(MAX_HEADER, size - off));
-    let b = this.viewBuf;
-    let p = this.viewAt;
+    f.bytes(off, MAX_HEADER);
+    let b = f.buf;
+    let p = f.at;
     const start = p;
     let len = 0;
     let mul = 1;
@@ -170,9 +156,9 @@ export class ChunkReader implements ChunkSource {
     const total = p - start + 1 + len + 4;
     if (off + total > size) throw new BlockCorruptError(file, off, `segment doesn't include enough bytes to read the chunk - required:${off + total}, available:${size}`);
     if (start + total > b.length) {
-      this.view(seg, off, total);
-      b = this.viewBuf;
-      p = this.viewAt + (p - start);
+      f.bytes(off, total);
+      b = f.buf;
+      p = f.at + (p - start);
     }
     const encAt = p;
     const end = encAt + 1 + len + 4;
@@ -181,7 +167,7 @@ export class ChunkReader implements ChunkSource {
     const slot = off >>> 3;
     if ((seen[slot >>> 3]! & (1 << (slot & 7))) === 0) {
       const want = b.readUInt32BE(end - 4);
-      const got = crc32c(b.subarray(encAt, end - 4));
+      const got = crc32c(b, encAt, end - 4);
       if (want !== got) throw new BlockCorruptError(file, off, `checksum mismatch expected:${hex8(want)}, actual:${hex8(got)}`);
       seen[slot >>> 3]! |= 1 << (slot & 7);
     }
@@ -192,45 +178,7 @@ export class ChunkReader implements ChunkSource {
 
   /** Closes the segment files and drops their cached pages; chunks handed out stay valid. */
   close(): void {
-    orphans.unregister(this);
-    for (const fd of this.fds) closeSync(fd);
-    this.fds.length = 0;
-    for (const p of this.pages) dropPages(p);
-  }
-
-  /**
-   * Makes bytes [off, off + n) of segment seg readable at viewBuf[viewAt...]: from its cached
-   * page, or read with pread; a span across a page boundary (rare: chunks are small) is read
-   * on its own and not cached.
-   */
-  private view(seg: number, off: number, n: number): void {
-    const pageNo = Math.floor(off / PAGE_SIZE);
-    const pageStart = pageNo * PAGE_SIZE;
-    if (off + n <= pageStart + PAGE_SIZE) {
-      const pages = this.pages[seg]!;
-      let page = pages[pageNo];
-      if (page === undefined) {
-        page = this.read(seg, pageStart, Math.min(PAGE_SIZE, this.sizes[seg]! - pageStart));
-        addPage(pages, pageNo, page);
-      } else touchPage(page);
-      this.viewBuf = page;
-      this.viewAt = off - pageStart;
-      return;
-    }
-    this.viewBuf = this.read(seg, off, n);
-    this.viewAt = 0;
-  }
-
-  private read(seg: number, off: number, n: number): Buffer {
-    if (this.fds.length === 0) throw new BlockOpenError(this.files[seg]!, `read chunk segment ${this.files[seg]}: the block was closed`);
-    const b = Buffer.allocUnsafeSlow(n);
-    let got = 0;
-    while (got < n) {
-      const k = readSync(this.fds[seg]!, b, got, n - got, off + got);
-      if (k === 0) break;
-      got += k;
-    }
-    return got === n ? b : b.subarray(0, got);
+    for (const f of this.segs) f.close();
   }
 }
 

@@ -2,7 +2,7 @@
 // as they come (stream_writer.ts). A chunk is copied as stored unless it overlaps a chunk of
 // another parent (merged and re-encoded, duplicates dropped: chunk_merge.ts) or a tombstone
 // (re-encoded without the deleted samples: chunk_series_set.ts). Parents are read through
-// the page cache (page_cache.ts), so memory stays at the index metadata plus one series.
+// the page cache (../paged_file.ts), so memory stays at the index metadata plus one series.
 // The parents are only read: the caller deletes them once the new block is in place, so a
 // failure at any point leaves them as they were.
 import { join } from 'node:path';
@@ -54,7 +54,7 @@ export function compactedMeta(ulid: string, parents: readonly BlockMeta[], mode:
  * block cannot be written; the error names the file.
  */
 export function compactBlocks(parentDir: string, dirs: readonly string[], opts: CompactOptions): WrittenBlock | null {
-  const readers: ChunkReader[] = [];
+  const readers: { close(): void }[] = [];
   try {
     const sets: ChunkSeriesSet[] = [];
     const metas: BlockMeta[] = [];
@@ -66,7 +66,9 @@ export function compactBlocks(parentDir: string, dirs: readonly string[], opts: 
       readers.push(chunks);
       const { tombstones } = readTombstones(join(d, 'tombstones'));
       // Blocks are half-open [minTime, maxTime): the last wanted sample is at maxTime - 1.
-      sets.push(new BlockChunkSeriesSet(IndexReader.open(join(d, 'index')), tombstones, chunks, meta.minTime, meta.maxTime - 1));
+      const index = IndexReader.open(join(d, 'index'));
+      readers.push(index);
+      sets.push(new BlockChunkSeriesSet(index, tombstones, chunks, meta.minTime, meta.maxTime - 1));
     }
     // Even one parent goes through the merger: it mends a series whose own chunks overlap.
     const ss = new MergeChunkSeriesSet(sets);

@@ -6,7 +6,7 @@ export { postingsForMatchers } from './postings_for_matchers.js';
 export { MergeQuerier, MergeSeriesSet } from './merge.js';
 export { openBlocks, blockDirs, blocksQuerier } from './datadir.js';
 export { ChunkReader, ChunkWriter, chunkRef, listSegmentFiles, CHUNKS_MAGIC, DEFAULT_SEGMENT_SIZE, type RawChunk, type ChunkSource } from './chunks.js';
-export { cachedPageBytes, setPageCacheBudget, PAGE_CACHE_BYTES, PAGE_SIZE } from './page_cache.js';
+export { cachedPageBytes, setPageCacheBudget, PAGE_CACHE_BYTES, PAGE_SIZE } from '../paged_file.js';
 export { readMeta, writeMeta, encodeMeta, isULID, META_VERSION_1, type BlockMeta, type BlockStats, type BlockDesc } from './meta.js';
 export { Tombstones, readTombstones, writeTombstones, encodeTombstones, TOMBSTONES_MAGIC, type Interval } from './tombstones.js';
 export { newULID, ulidTime } from './ulid.js';

@@ -12,10 +12,13 @@ export class Dec {
     readonly buf: Buffer,
     public pos: number,
     public end: number,
+    /** File offset of buf[0], so errors name offsets in the file when buf is a page of it. */
+    readonly base = 0,
   ) {}
 
+  /** Fails at buffer position `at` (default: the cursor), reported as a file offset. */
   fail(what: string, at = this.pos): never {
-    throw new IndexCorruptError(this.file, at, what);
+    throw new IndexCorruptError(this.file, this.base + at, what);
   }
 
   get remaining(): number {

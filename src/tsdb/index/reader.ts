@@ -1,7 +1,7 @@
-// Reads an index file (format v2) fully held in a Buffer: symbols and the postings offset
-// table are checked on open and decoded on first use; series entries and postings lists on
-// demand.
-import { readFileSync } from 'node:fs';
+// Reads an index file (format v2) through the page cache (../paged_file.ts): symbols and the
+// postings offset table are checked on open and decoded on first use; series entries and
+// postings lists are read on demand.
+import { PagedFile } from '../paged_file.js';
 import { crc32c } from '../crc32c.js';
 import { Labels } from '../../model/index.js';
 import { Dec } from './dec.js';
@@ -58,12 +58,13 @@ export class IndexReader {
 
   private constructor(
     readonly file: string,
-    readonly buf: Buffer,
+    private readonly f: PagedFile,
   ) {
-    if (buf.length < INDEX_HEADER_LEN + TOC_LEN) throw new IndexCorruptError(file, 0, `index file of ${buf.length} bytes is too small to hold a header and TOC`);
-    const magic = buf.readUInt32BE(0);
+    if (f.size < INDEX_HEADER_LEN + TOC_LEN) throw new IndexCorruptError(file, 0, `index file of ${f.size} bytes is too small to hold a header and TOC`);
+    const h = f.readUncached(0, INDEX_HEADER_LEN);
+    const magic = h.readUInt32BE(0);
     if (magic !== INDEX_MAGIC) throw new IndexCorruptError(file, 0, `invalid magic number ${magic.toString(16)}, want baaad700`);
-    this.version = buf[4]!;
+    this.version = h[4]!;
     if (this.version !== INDEX_VERSION_2) throw new IndexCorruptError(file, 4, `unsupported index file version ${this.version} (promts reads version 2, written by Prometheus 2.x)`);
     this.toc = this.readTOC();
     this.symbolsAt = this.toc.symbols === 0 ? null : this.section(this.toc.symbols, 'read symbols');
@@ -79,25 +80,44 @@ export class IndexReader {
   }
 
   static open(path: string): IndexReader {
-    return new IndexReader(path, readFileSync(path));
+    const f = PagedFile.open(path);
+    try {
+      return new IndexReader(path, f);
+    } catch (e) {
+      f.close();
+      throw e;
+    }
   }
 
   static fromBuffer(file: string, buf: Buffer): IndexReader {
-    return new IndexReader(file, buf);
+    return new IndexReader(file, PagedFile.fromBuffer(file, buf));
   }
 
   size(): number {
-    return this.buf.length;
+    return this.f.size;
+  }
+
+  /** Closes the file (only when nothing reads this index any more). */
+  close(): void {
+    this.f.close();
+  }
+
+  /** A cursor over bytes [off, off + n) of the file. */
+  private dec(off: number, n: number): Dec {
+    const f = this.f;
+    f.bytes(off, n);
+    return new Dec(this.file, f.buf, f.at, f.at + Math.min(n, f.size - off), off - f.at);
   }
 
   private readTOC(): TOC {
-    const at = this.buf.length - TOC_LEN;
-    const d = new Dec(this.file, this.buf, at, this.buf.length - 4);
-    const want = this.buf.readUInt32BE(this.buf.length - 4);
-    const got = crc32c(this.buf.subarray(at, this.buf.length - 4)) >>> 0;
+    const at = this.f.size - TOC_LEN;
+    const b = this.f.readUncached(at, TOC_LEN);
+    const d = new Dec(this.file, b, 0, TOC_LEN - 4, at);
+    const want = b.readUInt32BE(TOC_LEN - 4);
+    const got = crc32c(b.subarray(0, TOC_LEN - 4)) >>> 0;
     if (want !== got) d.fail(`read TOC: invalid checksum (stored ${hex(want)}, computed ${hex(got)})`);
     const toc = { symbols: d.be64(), series: d.be64(), labelIndices: d.be64(), labelIndicesTable: d.be64(), postings: d.be64(), postingsTable: d.be64() };
-    for (const [k, v] of Object.entries(toc)) if (v > at) d.fail(`read TOC: ${k} section offset ${v} is past the TOC`, at);
+    for (const [k, v] of Object.entries(toc)) if (v > at) d.fail(`read TOC: ${k} section offset ${v} is past the TOC`, 0);
     return toc;
   }
 
@@ -106,15 +126,17 @@ export class IndexReader {
    * a cursor over the data.
    */
   private section(off: number, name: string): Dec {
-    const b = this.buf;
-    if (off + 4 > b.length) throw new IndexCorruptError(this.file, off, `${name}: section offset past end of file`);
-    const len = b.readUInt32BE(off);
-    const end = off + 4 + len;
-    if (end + 4 > b.length) throw new IndexCorruptError(this.file, off, `${name}: section length ${len} runs past end of file (size ${b.length})`);
-    const want = b.readUInt32BE(end);
-    const got = crc32c(b.subarray(off + 4, end)) >>> 0;
+    const size = this.f.size;
+    if (off + 4 > size) throw new IndexCorruptError(this.file, off, `${name}: section offset past end of file`);
+    const head = this.dec(off, 4);
+    const len = head.buf.readUInt32BE(head.pos);
+    if (off + 4 + len + 4 > size) throw new IndexCorruptError(this.file, off, `${name}: section length ${len} runs past end of file (size ${size})`);
+    const d = this.dec(off + 4, len + 4);
+    d.end -= 4;
+    const want = d.buf.readUInt32BE(d.end);
+    const got = crc32c(d.buf.subarray(d.pos, d.end)) >>> 0;
     if (want !== got) throw new IndexCorruptError(this.file, off, `${name}: invalid checksum (stored ${hex(want)}, computed ${hex(got)})`);
-    return new Dec(this.file, b, off + 4, end);
+    return d;
   }
 
   private readSymbols(): string[] {
@@ -204,7 +226,7 @@ export class IndexReader {
     const n = d.be32();
     if (n * 4 !== d.remaining) d.fail(`postings list claims ${n} entries but holds ${d.remaining} bytes`);
     const out = new Uint32Array(n);
-    const b = this.buf;
+    const b = d.buf;
     let p = d.pos;
     for (let i = 0; i < n; i++, p += 4) out[i] = b.readUInt32BE(p);
     return out;
@@ -213,17 +235,21 @@ export class IndexReader {
   /** Reads series `id` (offset / 16) into `out`. */
   readSeries(id: number, out: SeriesEntry = { labels: Labels.EMPTY, chunks: [] }): SeriesEntry {
     const off = id * SERIES_ALIGN;
-    const b = this.buf;
-    const d0 = new Dec(this.file, b, off, b.length - TOC_LEN);
-    if (off < this.toc.series || off >= b.length - TOC_LEN) d0.fail(`series reference ${id} points outside the series section`);
-    const len = d0.uvarint();
-    const start = d0.pos;
-    const end = start + len;
-    if (end + 4 > b.length) d0.fail(`series entry length ${len} runs past end of file`, off);
-    const want = b.readUInt32BE(end);
-    const got = crc32c(b.subarray(start, end)) >>> 0;
-    if (want !== got) d0.fail(`read series: invalid checksum (stored ${hex(want)}, computed ${hex(got)})`, off);
-    const d = new Dec(this.file, b, start, end);
+    const limit = this.f.size - TOC_LEN;
+    if (off < this.toc.series || off >= limit) throw new IndexCorruptError(this.file, off, `series reference ${id} points outside the series section`);
+    // An entry is `len uvarint | len bytes | CRC32`; most fit in the page its length is in.
+    let d = this.dec(off, Math.min(limit - off, 10));
+    const len = d.uvarint();
+    const hdr = d.pos - (off - d.base);
+    if (off + hdr + len + 4 > this.f.size) throw new IndexCorruptError(this.file, off, `series entry length ${len} runs past end of file`);
+    if (d.pos + len + 4 <= d.buf.length) d.end = d.pos + len;
+    else {
+      d = this.dec(off + hdr, len + 4);
+      d.end -= 4;
+    }
+    const want = d.buf.readUInt32BE(d.end);
+    const got = crc32c(d.buf, d.pos, d.end);
+    if (want !== got) throw new IndexCorruptError(this.file, off, `read series: invalid checksum (stored ${hex(want)}, computed ${hex(got)})`);
     const nl = d.uvarint();
     const kv: string[] = new Array(nl * 2);
     for (let i = 0; i < nl; i++) {

@@ -13,7 +13,7 @@ import { StorageError } from '../../storage/index.js';
 import { Block, MergeQuerier, openBlocks, newULID, postingsForMatchers, writeMeta, writeTombstones } from '../block/index.js';
 import type { Matcher } from '../../model/index.js';
 import { ChunkDiskMapper } from '../chunks/index.js';
-import { Head, HeadAppender, packHeadRange, replayHead, rangeForTimestamp, type HeadCardinality, type HeadStats, type ReplayProgress, type ReplayThread, type ExemplarQueryResult, type ExemplarStats } from '../head/index.js';
+import { Head, HeadAppender, packHeadRange, replayHead, rangeForTimestamp, type HeadCardinality, type HeadStats, type ReplayProgress, type ExemplarQueryResult, type ExemplarStats } from '../head/index.js';
 import { WAL, deleteCheckpoints, removeTmpDirs } from '../wal/index.js';
 import { acquireLock } from './lock.js';
 import { TaskError, TaskWorker, runTask, type Task, type TaskResult, type WriteBlockTask } from './tasks.js';
@@ -40,11 +40,6 @@ export interface DBOptions {
   backgroundCompaction?: boolean;
   /** Run block writes and checkpoints in worker threads (default true). */
   workerThreads?: boolean;
-  /**
-   * Read the WAL in a worker thread during replay: 'auto' (the default when workerThreads is
-   * on) does it for big WALs.
-   */
-  walReplayThread?: ReplayThread;
   /** Filled in during WAL replay, so a server can report it before openDB resolves. */
   replayProgress?: ReplayProgress;
   /**
@@ -504,7 +499,6 @@ export async function openDB(dir: string, options: DBOptions = {}, logger: Logge
     walSegmentSize: options.walSegmentSize ?? 128 * 1024 * 1024,
     backgroundCompaction: options.backgroundCompaction ?? true,
     workerThreads: options.workerThreads ?? true,
-    walReplayThread: options.walReplayThread ?? (options.workerThreads === false ? 'never' : 'auto'),
     maxExemplars: Math.max(0, options.maxExemplars ?? 0),
   };
   mkdirSync(dir, { recursive: true });
@@ -533,7 +527,7 @@ export async function openDB(dir: string, options: DBOptions = {}, logger: Logge
     const progress: ReplayProgress = options.replayProgress ?? { min: 0, max: 0, current: 0, done: false };
     progress.done = false;
     const db = new DB(dir, opts, logger, wal, mapper, blocks, progress, release);
-    const res = await replayHead(db.head, walDir, mapper, minValidTime, progress, logger, opts.walReplayThread);
+    const res = await replayHead(db.head, walDir, mapper, minValidTime, progress, logger);
     if (res.corruption) {
       logger.warn('Encountered WAL read error, attempting repair', { err: `read records: ${res.corruption.message}` });
       wal.repair(res.corruption);

@@ -4,6 +4,6 @@ export { HeadAppender } from './appender.js';
 export { HeadQuerier, HeadSeriesIterator } from './querier.js';
 export { MemSeries, computeChunkEndTime, rangeForTimestamp, memChunkPut, type ChunkSink } from './series.js';
 export { MemPostings, intersect, subtract } from './postings.js';
-export { replayHead, type ReplayProgress, type ReplayResult, type ReplayThread } from './replay.js';
+export { replayHead, type ReplayProgress, type ReplayResult } from './replay.js';
 export { CircularExemplarStorage, ExemplarError, DEFAULT_MAX_EXEMPLARS, type ExemplarStats, type ExemplarQueryResult } from './exemplars.js';
 export { packHeadRange } from './range_chunks.js';

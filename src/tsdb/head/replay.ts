@@ -5,15 +5,10 @@
 import type { Logger } from '../../log/index.js';
 import { HeadChunkCorruptionError, type ChunkDiskMapper } from '../chunks/index.js';
 import {
-  PREFETCH_MIN_BYTES,
   RecordType,
   SampleBatch,
-  WalPrefetch,
   WalReader,
   WalCorruptionError,
-  type PrefetchPart,
-  type RecordReader,
-  type SegmentRef,
   decodeMetadata,
   decodeSamples,
   decodeSeries,
@@ -77,29 +72,12 @@ function loadMmappedChunks(mapper: ChunkDiskMapper, logger: Logger): Map<number,
 }
 
 /**
- * Reading the WAL in a worker thread (wal/prefetch.ts): 'auto' does it for WALs of
- * PREFETCH_MIN_BYTES or more.
- */
-export type ReplayThread = 'auto' | 'always' | 'never';
-
-/**
  * Replays chunks_head/ and walDir into head. Samples before minValidTime (covered by blocks)
  * are skipped. progress is updated as segments are read.
  */
-export async function replayHead(head: Head, walDir: string | null, mapper: ChunkDiskMapper | null, minValidTime: number, progress: ReplayProgress, logger: Logger, thread: ReplayThread = 'auto'): Promise<ReplayResult> {
+export async function replayHead(head: Head, walDir: string | null, mapper: ChunkDiskMapper | null, minValidTime: number, progress: ReplayProgress, logger: Logger): Promise<ReplayResult> {
   const start = performance.now();
   head.stats.minValidTime = minValidTime;
-  const plan = walDir ? planWal(walDir) : null;
-  // Started first: the reader thread's start-up overlaps with loading chunks_head/.
-  const prefetch = plan && (thread === 'always' || (thread === 'auto' && plan.bytes >= PREFETCH_MIN_BYTES)) && plan.parts.length > 0 ? new WalPrefetch(plan.parts) : null;
-  try {
-    return await replay(head, plan, prefetch, mapper, minValidTime, progress, logger, start);
-  } finally {
-    await prefetch?.close();
-  }
-}
-
-async function replay(head: Head, plan: WalPlan | null, prefetch: WalPrefetch | null, mapper: ChunkDiskMapper | null, minValidTime: number, progress: ReplayProgress, logger: Logger, start: number): Promise<ReplayResult> {
   let mm = new Map<number, MmChunks>();
   if (mapper) {
     logger.info('Replaying on-disk memory mappable chunks if any');
@@ -124,14 +102,8 @@ async function replay(head: Head, plan: WalPlan | null, prefetch: WalPrefetch | 
     head.updateMinMax(c[1]!, s.maxt);
   };
 
-  const process = async (r: RecordReader): Promise<void> => {
-    for (;;) {
-      const ok = r.next();
-      if (ok === undefined) {
-        await r.more!();
-        continue;
-      }
-      if (!ok) break;
+  const process = async (r: WalReader): Promise<void> => {
+    while (r.next()) {
       const rec = r.record();
       switch (recordType(rec)) {
         case RecordType.Series:
@@ -168,28 +140,25 @@ async function replay(head: Head, plan: WalPlan | null, prefetch: WalPrefetch | 
     }
   };
 
-  if (plan) {
+  if (walDir) {
     logger.info('Replaying WAL, this may take a while');
-    const { cp, segs, parts } = plan;
-    const reader = (i: number): RecordReader => {
-      if (!prefetch) return new WalReader(parts[i]!.dir, parts[i]!.segs);
-      if (i > 0) prefetch.nextPart();
-      return prefetch;
-    };
-    let i = 0;
+    const cp = lastCheckpoint(walDir);
+    let from = -Infinity;
     if (cp) {
-      const r = reader(i++);
+      const r = new WalReader(cp.dir, listSegments(cp.dir));
       await process(r);
       const e = r.err();
       // A damaged checkpoint cannot be repaired by truncation; fail loudly like Prometheus.
       if (e) throw e;
+      from = cp.index + 1;
       logger.info('WAL checkpoint loaded');
     }
+    const segs = listSegments(walDir).filter((s) => s.index >= from);
     progress.min = segs.length > 0 ? segs[0]!.index : 0;
     progress.max = segs.length > 0 ? segs[segs.length - 1]!.index : 0;
     for (const seg of segs) {
       progress.current = seg.index;
-      const r = reader(i++);
+      const r = new WalReader(walDir, [seg]);
       await process(r);
       const e = r.err();
       if (e) {
@@ -212,26 +181,6 @@ async function replay(head: Head, plan: WalPlan | null, prefetch: WalPrefetch | 
   result.durationMs = performance.now() - start;
   logger.info('WAL replay completed', { total_replay_duration: fmtMs(result.durationMs) });
   return result;
-}
-
-/**
- * What the replay reads, in order: the last checkpoint (one part), then each later segment
- * (one part each). The replay stops after the first damaged part.
- */
-interface WalPlan {
-  cp: ReturnType<typeof lastCheckpoint>;
-  segs: SegmentRef[];
-  parts: PrefetchPart[];
-  bytes: number;
-}
-
-function planWal(walDir: string): WalPlan {
-  const cp = lastCheckpoint(walDir);
-  const cpSegs = cp ? listSegments(cp.dir) : [];
-  const segs = listSegments(walDir).filter((s) => s.index > (cp ? cp.index : -Infinity));
-  const parts = [...(cp ? [{ dir: cp.dir, segs: cpSegs }] : []), ...segs.map((seg) => ({ dir: walDir, segs: [seg] }))];
-  const bytes = parts.reduce((n, p) => n + p.segs.reduce((m, s) => m + s.size, 0), 0);
-  return { cp, segs, parts, bytes };
 }
 
 /** Appends one decoded samples record; kept synchronous and monomorphic for speed. */

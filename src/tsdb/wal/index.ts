@@ -1,8 +1,6 @@
 // tsdb/wal: Prometheus 2.42's write-ahead log — segments, records, checkpoints, repair.
 export { WAL, openSegmentsReader, removeTmpDirs, type WalOptions } from './wal.js';
 export { WalReader, readSegmentPadded } from './reader.js';
-export { WalPrefetch, PREFETCH_MIN_BYTES, type RecordReader } from './prefetch.js';
-export type { PrefetchPart } from './prefetch_protocol.js';
 export { WalCorruptionError, WalError } from './errors.js';
 export {
   RecordType,

@@ -49,7 +49,7 @@ export class WalReader {
   private pos = 0;
   private rec: Buffer = Buffer.alloc(0);
   /** Where compressed records are decoded to (reused: a record is valid until next()). */
-  private decoded: { buf: Buffer } = { buf: Buffer.alloc(64 * 1024) };
+  private readonly decoded = { buf: Buffer.alloc(64 * 1024) };
   /** Accumulates multi-fragment records. */
   private scratch: Buffer = Buffer.alloc(64 * 1024);
   private scratchLen = 0;
@@ -75,14 +75,6 @@ export class WalReader {
 
   record(): Buffer {
     return this.rec;
-  }
-
-  /**
-   * Decode compressed records into `target.buf` from now on (grown by replacing it when a
-   * record does not fit): lets a caller collect records without copying them again.
-   */
-  decodeInto(target: { buf: Buffer }): void {
-    this.decoded = target;
   }
 
   /** Releases the open segment file when iteration stops early (it closes itself at the end). */

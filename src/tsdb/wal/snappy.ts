@@ -18,13 +18,23 @@ export function snappyDecompress(b: Uint8Array): Buffer {
   return snappy.uncompressSync(Buffer.from(b.buffer, b.byteOffset, b.length), COPY_BUF) as Buffer;
 }
 
+/** Compressed blocks from this size on go to the addon; below it the JS decoder is quicker. */
+const NATIVE_FROM = 4096;
+
 /**
- * Decodes a snappy block into `scratch.buf` (grown as needed) and returns a view of the result,
- * valid until the next call with the same scratch. WAL replay decodes every record exactly
- * once and right away, so reusing one buffer spares an allocation and a copy per record (the
- * addon's call plus copy was a tenth of replay time). Throws on corrupt input.
+ * Decodes a snappy block and returns the result, valid until the next call with the same
+ * scratch. Small blocks (most WAL records of a small scrape) are decoded in JS into
+ * `scratch.buf` (grown as needed): the addon's call and copy cost more than the work. Large
+ * ones go to the addon, which decodes 3-6x faster than JS (measured on WAL records of 64 KB
+ * to 1 MB: 81 vs 458 ms for a 44 MB WAL). Throws on corrupt input.
  */
 export function snappyDecompressInto(src: Uint8Array, scratch: { buf: Buffer }): Buffer {
+  if (src.length >= NATIVE_FROM) return snappyDecompress(src);
+  return snappyDecompressJs(src, scratch);
+}
+
+/** The JS decoder behind snappyDecompressInto, for any size (tests hold it to the addon). */
+export function snappyDecompressJs(src: Uint8Array, scratch: { buf: Buffer }): Buffer {
   // Preamble: uncompressed length as a uvarint.
   let p = 0;
   let n = 0;

@@ -8,7 +8,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { debianBinary, fixturesDir, runCommand, copyFixture } from '../../helpers/index.js';
 import { openDB, openSegmentsReader, type DB } from '../../../src/tsdb/index.js';
-import type { ReplayThread } from '../../../src/tsdb/head/index.js';
 import { createLogger } from '../../../src/log/index.js';
 import { Matcher } from '../../../src/model/index.js';
 import { instantSelect, rangeSelect } from './promql-lite.js';
@@ -27,10 +26,10 @@ const recovery = (name: string): { head_stats: Record<string, number>; queries: 
   JSON.parse(readFileSync(join(fixturesDir, 'recovery', `${name}.json`), 'utf8'));
 
 /** The flags the fixture servers ran with (runs/: 1 m min and 3 m max block duration). */
-async function open(dir: string, compress: boolean, lines: string[] = [], walReplayThread: ReplayThread = 'auto'): Promise<DB> {
+async function open(dir: string, compress: boolean, lines: string[] = []): Promise<DB> {
   const logger = createLogger({ level: 'info', write: (l) => lines.push(l) });
   const replayProgress = { min: 0, max: 0, current: 0, done: true };
-  const p = openDB(dir, { minBlockDuration: 60_000, maxBlockDuration: 180_000, walCompression: compress, backgroundCompaction: false, replayProgress, walReplayThread }, logger);
+  const p = openDB(dir, { minBlockDuration: 60_000, maxBlockDuration: 180_000, walCompression: compress, backgroundCompaction: false, replayProgress }, logger);
   // /-/ready and /api/v1/status/walreplay read this while the replay runs.
   assert.equal(replayProgress.done, false, 'not ready while replaying');
   const db = await p;
@@ -42,40 +41,6 @@ function headStats(db: DB): Record<string, number> {
   const c = db.headCardinality();
   return { numSeries: c.numSeries, numLabelPairs: c.numLabelPairs, chunkCount: c.chunkCount, minTime: c.minTime, maxTime: c.maxTime };
 }
-
-/** Every sample of the head, as text lines: what a replay must reproduce exactly. */
-function headDump(db: DB): string[] {
-  const out: string[] = [];
-  const ss = db.head.querier(-Infinity, Infinity).select(true, undefined);
-  while (ss.next()) {
-    const s = ss.at();
-    for (const it = s.iterator(); it.next(); ) out.push(`${s.labels.toString()} ${it.t} ${Object.is(it.v, -0) ? '-0' : it.v}`);
-  }
-  return out;
-}
-
-// Big WALs are read in a worker thread (wal/prefetch.ts); the fixtures are small, so force it.
-test('reading the WAL in a worker thread replays the same head, stops at the same corruption and repairs the same way', async () => {
-  for (const [name, compress] of [['live', true], ['crashed', false], ['crashed-torn', false]] as const) {
-    const runs = await Promise.all(
-      (['never', 'always'] as const).map(async (thread) => {
-        const d = copyFixture(name);
-        try {
-          const lines: string[] = [];
-          const db = await open(d.path, compress, lines, thread);
-          const r = { stats: headStats(db), samples: headDump(db), progress: { ...db.replayProgress }, repair: lines.filter((l) => /repair|corruption/i.test(l)).map((l) => l.replace(/^.*?msg=/, '').replace(/\S+\/wal\//g, 'DIR/wal/')) };
-          await db.close();
-          return r;
-        } finally {
-          d.cleanup();
-        }
-      }),
-    );
-    assert.ok(runs[0]!.samples.length > 0, `${name}: replayed samples`);
-    assert.deepEqual(runs[1], runs[0], `${name}: worker thread vs in-thread`);
-    if (name === 'crashed-torn') assert.ok(runs[1]!.repair.length > 0, 'crashed-torn: the worker reported the torn record');
-  }
-});
 
 describe('crashed/ and crashed-torn/ (SIGKILLed Prometheus)', () => {
   for (const name of ['crashed', 'crashed-torn']) {

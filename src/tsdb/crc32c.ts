@@ -1,13 +1,13 @@
 // CRC32-Castagnoli, the checksum of every TSDB file (WAL fragments, chunks, index sections,
 // tombstones). The SSE4.2 addon is ~10x faster than JS but costs ~11 ms to load, more than a
-// `promts tsdb list` spends on all its checksums: the first 128 KiB are summed in JS, and only a
+// `promts tsdb list` spends on all its checksums: the first 256 KiB are summed in JS, and only a
 // process that checksums more than that loads the addon.
 import { createRequire } from 'node:module';
 
 type Native = (input: Uint8Array, initialState?: number) => number;
 
 /** Bytes summed in JS before the addon is loaded: a few ms even before the JIT warms up (~50 MB/s). */
-const JS_BUDGET = 128 * 1024;
+const JS_BUDGET = 256 * 1024;
 let jsBytes = 0;
 let native: Native | undefined;
 

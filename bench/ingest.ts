@@ -3,9 +3,9 @@
 // active series. Usage: node dist/bench/ingest.js [targets] [seriesPerTarget] [seconds]
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { debianBinary, freePort, startProcess, startServer, tempDir, waitForHttp, type RunningProcess } from '../test/helpers/index.js';
+import { freePort, startProcess, startServer, tempDir, waitForHttp, type RunningProcess } from '../test/helpers/index.js';
 import { farmConfig, startFarm } from './farm.js';
-import { printRows, procStats } from './lib.js';
+import { printRows, procStats, prometheusBinary } from './lib.js';
 
 const [targets = 50, perTarget = 2000, seconds = 60] = process.argv.slice(2).map(Number);
 const interval = '5s';
@@ -19,8 +19,7 @@ async function samplesAppended(port: number): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const prom = debianBinary('prometheus');
-  if (!prom) throw new Error('Debian prometheus is not installed (apt-get install prometheus)');
+  const prom = prometheusBinary();
   const farm = await startFarm(targets, perTarget);
   const dir = tempDir('promts-bench-ingest-');
   const cfg = join(dir.path, 'farm.yml');

@@ -2,7 +2,7 @@
 // one run, read their CPU time and memory from /proc, and print ratios. Absolute times on a
 // shared machine mean little; the ratio in one run is the figure we keep.
 import { readFileSync } from 'node:fs';
-import { startProcess, type RunningProcess } from '../test/helpers/index.js';
+import { debianBinary, startProcess, type RunningProcess } from '../test/helpers/index.js';
 import { sysconf } from './sysconf.js';
 
 export interface ProcStats {
@@ -22,6 +22,13 @@ export function procStats(pid: number): ProcStats {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string): number => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
   return { cpuSeconds: ticks / sysconf.clockTicks, rssBytes: kb('VmRSS'), hwmBytes: kb('VmHWM') };
+}
+
+/** Debian's prometheus binary, the peer every side-by-side bench runs; throws saying how to install it. */
+export function prometheusBinary(): string {
+  const prom = debianBinary('prometheus');
+  if (!prom) throw new Error('Debian prometheus is not installed (apt-get install prometheus)');
+  return prom;
 }
 
 export function median(xs: number[]): number {

@@ -17,8 +17,8 @@ import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import { Labels } from '../src/model/index.js';
 import { writeBlock, type BlockSeriesInput } from '../src/tsdb/block/index.js';
-import { debianBinary, freePort, startProcess, tempDir, waitForHttp, type RunningProcess } from '../test/helpers/index.js';
-import { median, printRows, procStats, startPromtsFromSource, type BenchRow } from './lib.js';
+import { freePort, startProcess, tempDir, waitForHttp, type RunningProcess } from '../test/helpers/index.js';
+import { median, printRows, procStats, prometheusBinary, startPromtsFromSource, type BenchRow } from './lib.js';
 
 const HOUR = 3600_000;
 /** Data: 7 h at 15 s, starting on a 2 h boundary (one block; Prometheus never compacts a lone block). */
@@ -263,8 +263,7 @@ interface Server {
 }
 
 async function startServers(dataDir: string, work: string): Promise<Server[]> {
-  const prom = debianBinary('prometheus');
-  if (!prom) throw new Error('Debian prometheus is not installed (apt-get install prometheus)');
+  const prom = prometheusBinary();
   const cfg = join(work, 'prometheus.yml');
   writeFileSync(cfg, 'global:\n  scrape_interval: 15s\n');
   const copy = (name: string): string => {

@@ -23,10 +23,10 @@ import { nopLogger } from '../src/log/index.js';
 import { Labels } from '../src/model/index.js';
 import { QueueManager } from '../src/storage/remote/index.js';
 import { openDB } from '../src/tsdb/index.js';
-import { debianBinary, freePort, startProcess, tempDir, waitForHttp, type RunningProcess } from '../test/helpers/index.js';
+import { freePort, startProcess, tempDir, waitForHttp, type RunningProcess } from '../test/helpers/index.js';
 import { startPromtsServer } from '../test/remote/server.js';
 import { farmConfig, startFarm } from './farm.js';
-import { printRows, procStats, type ProcStats } from './lib.js';
+import { printRows, procStats, prometheusBinary, type ProcStats } from './lib.js';
 
 const [targets = 50, perTarget = 2000, seconds = 60] = process.argv.slice(2).map(Number);
 const interval = '5s';
@@ -125,8 +125,7 @@ async function measure(procs: Record<Who, RunningProcess>, ports: Record<Who, nu
 }
 
 async function main(): Promise<void> {
-  const prom = debianBinary('prometheus');
-  if (!prom) throw new Error('Debian prometheus is not installed (apt-get install prometheus)');
+  const prom = prometheusBinary();
   const farm = await startFarm(targets, perTarget);
   const sinks = { promts: await startSink(), prometheus: await startSink() };
   const dir = tempDir('promts-bench-rw-');

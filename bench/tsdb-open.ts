@@ -8,10 +8,10 @@
 import { cpSync, existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { debianBinary, freePort, startProcess, tempDir, waitForHttp, type RunningProcess } from '../test/helpers/index.js';
+import { freePort, startProcess, tempDir, waitForHttp, type RunningProcess } from '../test/helpers/index.js';
 import { writeBlock, type BlockSeriesInput } from '../src/tsdb/block/index.js';
 import { Labels } from '../src/model/index.js';
-import { printRows, procStats } from './lib.js';
+import { printRows, procStats, prometheusBinary } from './lib.js';
 
 // The built CLI, as a user starts it (start-up time is part of the figure; run `npm run build` first).
 const here = dirname(fileURLToPath(import.meta.url));
@@ -69,8 +69,7 @@ async function measure(start: () => RunningProcess, base: string, atMs: number):
 
 async function main(): Promise<void> {
   const [blocks = 6, series = 50_000] = process.argv.slice(2).map(Number);
-  const prom = debianBinary('prometheus');
-  if (!prom) throw new Error('Debian prometheus is not installed (apt-get install prometheus)');
+  const prom = prometheusBinary();
   const tmp = tempDir('promts-bench-open-');
   try {
     const src = join(tmp.path, 'src');

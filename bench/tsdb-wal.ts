@@ -8,10 +8,10 @@ import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { debianBinary, freePort, startProcess, tempDir, waitForHttp } from '../test/helpers/index.js';
+import { freePort, startProcess, tempDir, waitForHttp } from '../test/helpers/index.js';
 import { openDB } from '../src/tsdb/index.js';
 import { Labels } from '../src/model/index.js';
-import { printRows, procStats } from './lib.js';
+import { printRows, procStats, prometheusBinary } from './lib.js';
 
 const self = fileURLToPath(import.meta.url);
 
@@ -75,8 +75,7 @@ async function runPrometheus(bin: string, dir: string, cfg: string): Promise<{ r
 
 async function main(): Promise<void> {
   const [nSeries = 10_000, nSamples = 240] = process.argv.slice(2).map(Number);
-  const prom = debianBinary('prometheus');
-  if (!prom) throw new Error('Debian prometheus is not installed (apt-get install prometheus)');
+  const prom = prometheusBinary();
   const tmp = tempDir('promts-bench-wal-');
   try {
     const src = join(tmp.path, 'src');

@@ -11,9 +11,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { debianBinary, freePort, startProcess, tempDir, waitForHttp, type RunningProcess } from '../test/helpers/index.js';
+import { freePort, startProcess, tempDir, waitForHttp, type RunningProcess } from '../test/helpers/index.js';
 import { farmConfig, startFarm } from './farm.js';
-import { percentile, printRows, procStats, startPromtsFromSource } from './lib.js';
+import { percentile, printRows, procStats, prometheusBinary, startPromtsFromSource } from './lib.js';
 
 const INTERVAL_S = 15;
 const RANGE_S = 600;
@@ -124,8 +124,7 @@ async function scrapeHealth(base: string, windowS: number): Promise<Health> {
 
 async function main(): Promise<void> {
   const [targets = 50, perTarget = 2000, seconds = 120, concurrency = 4] = process.argv.slice(2).map(Number);
-  const prom = debianBinary('prometheus');
-  if (!prom) throw new Error('Debian prometheus is not installed (apt-get install prometheus)');
+  const prom = prometheusBinary();
   const farm = await startFarm(targets, perTarget);
   const dir = tempDir('promts-bench-web-');
   const cfg = join(dir.path, 'farm.yml');

@@ -89,11 +89,12 @@ export function snappyDecompressJs(src: Uint8Array, scratch: { buf: Buffer }): B
         p += 4;
     }
     if (off === 0 || off > o || o + len > n) throw new Error('bad copy offset');
-    if (off >= len) {
+    if (off >= len && len >= 32) {
       out.copyWithin(o, o - off, o - off + len);
       o += len;
     } else {
-      // Overlapping copy: repeats the last `off` bytes, byte by byte as the format defines.
+      // Short copies (most of them) by hand: the builtin's call costs more than the bytes.
+      // Byte by byte is also what the format defines for an overlapping copy (off < len).
       for (let i = 0; i < len; i++, o++) out[o] = out[o - off]!;
     }
   }

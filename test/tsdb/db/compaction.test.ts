@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyFixture, debianBinary, freePort, runCommand, startProcess, tempDir, waitForHttp } from '../../helpers/index.js';
 import { openDB, CompactionError } from '../../../src/tsdb/index.js';
-import { Block, blockDirs, compactBlocks, writeBlock, type BlockSeriesInput } from '../../../src/tsdb/block/index.js';
+import { Block, blockDirs, compactBlocks, setPageCacheBudget, writeBlock, type BlockSeriesInput } from '../../../src/tsdb/block/index.js';
 import { Matcher } from '../../../src/model/index.js';
 import { digestAll, smallBlock, totalSamples } from './block-samples.js';
 import { instantSelect } from './promql-lite.js';
@@ -86,6 +86,24 @@ describe('leveled compaction', () => {
       assert.equal(reopened.blocks.length, 3, 'nothing more to plan');
       await reopened.close();
     } finally {
+      d.cleanup();
+    }
+  });
+
+  test('a query that began before a compaction still reads the parents it holds after they are deleted', { timeout: 120_000 }, async () => {
+    const d = fixtureWithNewerBlock();
+    // No page cache: every read of the parents goes to their (by then deleted) files.
+    const budget = setPageCacheBudget(0);
+    const db = await openDB(d.path, DB_OPTS);
+    try {
+      const before = digestAll(db);
+      const q = db.querier(-8.64e15, 8.64e15);
+      await db.compact();
+      for (const u of FIXTURE.slice(0, 3)) assert.ok(!existsSync(join(d.path, u)), `${u} deleted`);
+      assert.deepEqual(digestAll({ querier: () => q }), before);
+    } finally {
+      await db.close();
+      setPageCacheBudget(budget);
       d.cleanup();
     }
   });

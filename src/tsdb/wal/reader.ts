@@ -150,7 +150,8 @@ export class WalReader {
   private loadWindow(start: number): void {
     const len = Math.min(WINDOW, this.paddedSize - start);
     // A fresh buffer per window: records handed out earlier may still point into the old one.
-    const b = Buffer.alloc(len);
+    // Not zeroed up front: only what the file does not fill (the padding past its end) is.
+    const b = Buffer.allocUnsafeSlow(len);
     const want = Math.max(0, Math.min(len, this.fileSize - start));
     let off = 0;
     while (off < want) {
@@ -158,6 +159,7 @@ export class WalReader {
       if (n === 0) break;
       off += n;
     }
+    b.fill(0, off);
     this.buf = b;
     this.winStart = start;
     this.pos = 0;

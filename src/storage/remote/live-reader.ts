@@ -95,7 +95,7 @@ export class LiveSegmentReader {
       const o = this.pos - this.bufFileOff;
       const crc = this.buf.readUInt32BE(o + 3);
       const frag = this.buf.subarray(o + HEADER, o + HEADER + len);
-      if (crc32c(frag) >>> 0 !== crc) throw this.corrupt('unexpected checksum');
+      if (crc32c(frag) !== crc) throw this.corrupt('unexpected checksum');
       this.pos += HEADER + len;
       const kind = typ & 7;
       const compressed = (typ & SNAPPY_MASK) !== 0;

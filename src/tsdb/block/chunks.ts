@@ -70,10 +70,7 @@ export class ChunkReader implements ChunkSource {
    */
   private readonly verified: (Uint8Array | undefined)[] = [];
 
-  private constructor(
-    readonly files: readonly string[],
-    private readonly segs: readonly PagedFile[],
-  ) {}
+  private constructor(private readonly segs: readonly PagedFile[]) {}
 
   static open(chunksDir: string): ChunkReader {
     const files = listSegmentFiles(chunksDir);
@@ -97,7 +94,7 @@ export class ChunkReader implements ChunkSource {
       for (const seg of segs) seg.close();
       throw e;
     }
-    return new ChunkReader(files, segs);
+    return new ChunkReader(segs);
   }
 
   /** Total bytes of all segment files. */
@@ -136,8 +133,8 @@ export class ChunkReader implements ChunkSource {
     const seg = Math.floor(ref / TWO32);
     const off = ref - seg * TWO32;
     const f = this.segs[seg];
-    if (f === undefined) throw new BlockCorruptError(this.files[0] ?? 'chunks', undefined, `chunk ref ${ref} points at segment index ${seg}, but there are only ${this.segs.length} segment files`);
-    const file = this.files[seg]!;
+    if (f === undefined) throw new BlockCorruptError(this.segs[0]?.path ?? 'chunks', undefined, `chunk ref ${ref} points at segment index ${seg}, but there are only ${this.segs.length} segment files`);
+    const file = f.path;
     const size = f.size;
     if (off < SEGMENT_HEADER_SIZE || off >= size) throw new BlockCorruptError(file, off, `chunk ref points outside the segment file (size ${size})`);
     f.bytes(off, MAX_HEADER);
@@ -259,7 +256,7 @@ export class ChunkWriter {
     b[p++] = encoding;
     b.set(data, p);
     p += data.length;
-    b.writeUInt32BE(crc32c(b.subarray(encAt, p)) >>> 0, p);
+    b.writeUInt32BE(crc32c(b.subarray(encAt, p)), p);
   }
 
   private finishFile(): void {

@@ -68,7 +68,7 @@ export function readTombstones(path: string): { tombstones: Tombstones; size: nu
   if (b[4] !== 1) throw new BlockCorruptError(path, 4, `invalid tombstones format version ${b[4]}`);
   const end = b.length - 4;
   const want = b.readUInt32BE(end);
-  const got = crc32c(b.subarray(HEADER, end)) >>> 0;
+  const got = crc32c(b.subarray(HEADER, end));
   if (want !== got) throw new BlockCorruptError(path, end, `checksum did not match (stored ${want.toString(16).padStart(8, '0')}, computed ${got.toString(16).padStart(8, '0')})`);
   const t = new Tombstones();
   let p = HEADER;
@@ -127,7 +127,7 @@ export function encodeTombstones(t: Tombstones): Buffer {
   out.writeUInt32BE(TOMBSTONES_MAGIC, 0);
   out[4] = 1;
   body.copy(out, HEADER);
-  out.writeUInt32BE(crc32c(body) >>> 0, HEADER + body.length);
+  out.writeUInt32BE(crc32c(body), HEADER + body.length);
   return out;
 }
 

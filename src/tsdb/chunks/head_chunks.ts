@@ -121,7 +121,7 @@ export class ChunkDiskMapper {
         const [len, dataStart] = readUvarint(b, pos + CHUNK_META_BYTES);
         if (len < 0 || dataStart + len + CRC_BYTES > b.length) throw new HeadChunkCorruptionError(f.path, seq, start, 'head chunk extends beyond the end of the file');
         const want = b.readUInt32BE(dataStart + len);
-        const got = crc32c(b.subarray(start, dataStart + len)) >>> 0;
+        const got = crc32c(b.subarray(start, dataStart + len));
         if (want !== got) throw new HeadChunkCorruptionError(f.path, seq, start, `checksum mismatch expected:${want.toString(16)}, actual:${got.toString(16)}`);
         const numSamples = len >= 2 ? (b[dataStart]! << 8) | b[dataStart + 1]! : 0;
         if (maxt > f.maxt) f.maxt = maxt;
@@ -195,7 +195,7 @@ export class ChunkDiskMapper {
     const s = this.wlen;
     h.copy(w, s, 0, p);
     w.set(data, s + p);
-    w.writeUInt32BE(crc32c(w.subarray(s, s + p + data.length)) >>> 0, s + p + data.length);
+    w.writeUInt32BE(crc32c(w.subarray(s, s + p + data.length)), s + p + data.length);
     this.wlen += total;
     this.fileSize += total;
     const f = this.files.get(this.curSeq)!;

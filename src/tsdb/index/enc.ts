@@ -78,7 +78,7 @@ export class Enc {
 
   /** Appends the CRC32C of bytes [from, len). */
   crcFrom(from: number): void {
-    const c = crc32c(this.buf.subarray(from, this.len)) >>> 0;
+    const c = crc32c(this.buf.subarray(from, this.len));
     this.be32(c);
   }
 

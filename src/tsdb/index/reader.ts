@@ -114,7 +114,7 @@ export class IndexReader {
     const b = this.f.readUncached(at, TOC_LEN);
     const d = new Dec(this.file, b, 0, TOC_LEN - 4, at);
     const want = b.readUInt32BE(TOC_LEN - 4);
-    const got = crc32c(b.subarray(0, TOC_LEN - 4)) >>> 0;
+    const got = crc32c(b.subarray(0, TOC_LEN - 4));
     if (want !== got) d.fail(`read TOC: invalid checksum (stored ${hex(want)}, computed ${hex(got)})`);
     const toc = { symbols: d.be64(), series: d.be64(), labelIndices: d.be64(), labelIndicesTable: d.be64(), postings: d.be64(), postingsTable: d.be64() };
     for (const [k, v] of Object.entries(toc)) if (v > at) d.fail(`read TOC: ${k} section offset ${v} is past the TOC`, 0);
@@ -134,7 +134,7 @@ export class IndexReader {
     const d = this.dec(off + 4, len + 4);
     d.end -= 4;
     const want = d.buf.readUInt32BE(d.end);
-    const got = crc32c(d.buf.subarray(d.pos, d.end)) >>> 0;
+    const got = crc32c(d.buf.subarray(d.pos, d.end));
     if (want !== got) throw new IndexCorruptError(this.file, off, `${name}: invalid checksum (stored ${hex(want)}, computed ${hex(got)})`);
     return d;
   }

@@ -222,7 +222,7 @@ export class WalReader {
       }
       if (length > PAGE_SIZE - RECORD_HEADER_SIZE) throw new FragmentError(`invalid record size ${length}`);
       const data = this.take(length);
-      const c = crc32c(data) >>> 0;
+      const c = crc32c(data);
       if (c !== crc) throw new FragmentError(`unexpected checksum ${c.toString(16)}, expected ${crc.toString(16)}`);
       validateFragment(this.curType, i);
       if (this.curType === REC_FULL) single = data;

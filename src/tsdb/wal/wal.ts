@@ -142,7 +142,7 @@ export class WAL {
       const p = this.page;
       p[this.alloc] = typ;
       p.writeUInt16BE(n, this.alloc + 1);
-      p.writeUInt32BE(crc32c(Buffer.from(part.buffer, part.byteOffset, part.length)) >>> 0, this.alloc + 3);
+      p.writeUInt32BE(crc32c(Buffer.from(part.buffer, part.byteOffset, part.length)), this.alloc + 3);
       p.set(part, this.alloc + RECORD_HEADER_SIZE);
       this.alloc += RECORD_HEADER_SIZE + n;
       off += n;

@@ -18,6 +18,18 @@ async function oursBatch(batch: string[][]): Promise<Res[]> {
   const r = await runCommand(process.execPath, ['--import', 'tsx', join(repoRoot, 'test', 'promql', 'run-query.ts'), JSON.stringify(batch)], { cwd: repoRoot, timeoutMs: 90_000 });
   return JSON.parse(r.stdout) as Res[];
 }
+
+/** A plan's invocations run up front in one process; each test looks its answer up by args. */
+function batchRunner(): { run(batch: string[][]): Promise<void>; get(args: string[]): Res } {
+  const res = new Map<string, Res>();
+  return {
+    async run(batch) {
+      const out = await oursBatch(batch);
+      batch.forEach((b, i) => res.set(JSON.stringify(b), out[i]!));
+    },
+    get: (args) => res.get(JSON.stringify(args))!,
+  };
+}
 const QUERIES = ['up', 'sum by (job) (up)', 'scalar(up)', 'count_over_time(up[1m]) > 0'];
 const theirs = (args: string[]) => runCommand(promtool!, ['query', ...args], { timeoutMs: 30_000 });
 
@@ -27,8 +39,8 @@ describe('promts query', { skip, timeout: 180_000 }, () => {
   let dir: ReturnType<typeof tempDir>;
   let t = '';
   let unreachable = 0;
-  const res = new Map<string, Res>();
-  const ours = async (args: string[]): Promise<Res> => res.get(JSON.stringify(args))!;
+  const runner = batchRunner();
+  const ours = async (args: string[]): Promise<Res> => runner.get(args);
   const plan = (): string[][] => {
     const end = Number(t);
     const rangeArgs = ['--start', String(end - 3), '--end', String(end), '--step', '1s'];
@@ -59,9 +71,7 @@ describe('promts query', { skip, timeout: 180_000 }, () => {
     });
     t = String(Math.floor(Date.now() / 1000) - 1);
     unreachable = await freePort();
-    const batch = plan();
-    const out = await oursBatch(batch);
-    batch.forEach((b, i) => res.set(JSON.stringify(b), out[i]!));
+    await runner.run(plan());
   });
 
   after(async () => {
@@ -129,8 +139,8 @@ describe('promts query --http.config.file', { timeout: 180_000 }, () => {
   let dir: ReturnType<typeof tempDir>;
   let url = '';
   const t = '1675209600';
-  const res = new Map<string, Res>();
-  const ours = (args: string[]): Res => res.get(JSON.stringify(args))!;
+  const runner = batchRunner();
+  const ours = runner.get;
   const cfg = (name: string) => join(dir.path, name);
   const plan = (): string[][] => [
     ['instant', '--http.config.file', cfg('http.yml'), '--time', t, '-o', 'promql', url, 'vector(7) * 6'],
@@ -171,9 +181,7 @@ describe('promts query --http.config.file', { timeout: 180_000 }, () => {
       if (server.proc.exitCode !== null) throw new Error(server.output());
       return r.code === 0 && r.stdout.trim() === '401';
     }, 60_000, 300);
-    const batch = plan();
-    const out = await oursBatch(batch);
-    batch.forEach((b, i) => res.set(JSON.stringify(b), out[i]!));
+    await runner.run(plan());
   });
 
   after(async () => {

@@ -2,24 +2,16 @@
 // remote-writes to a sink that decodes every WriteRequest. Every send_interval the metadata
 // of the active targets arrives in metadata-only requests of at most max_samples_per_send
 // entries, with Prometheus's MetricMetadata type enum.
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Server } from 'node:http';
 import { decodeWriteRequest, decompress, type MetadataEntry } from '../../src/storage/remote/index.js';
-import { eventually, freePort, tempDir, waitForHttp, type RunningProcess } from '../helpers/index.js';
+import { eventually, freePort, waitForHttp } from '../helpers/index.js';
 import { listen } from './prom.js';
-import { startPromtsServer } from './server.js';
+import { startPromtsServer, fileScope } from './server.js';
 
-const procs: RunningProcess[] = [];
-const servers: Server[] = [];
-const dir = tempDir('promts-e2e-md-');
-after(async () => {
-  for (const p of procs) await p.stop();
-  for (const s of servers) s.close();
-  dir.cleanup();
-});
+const { procs, servers, dir } = fileScope('promts-e2e-md-');
 
 interface Received {
   samples: number;

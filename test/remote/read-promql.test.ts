@@ -1,23 +1,15 @@
 // remote_read in PromQL (issue 10): Debian's prometheus holds a series promts never scraped;
 // `promts server` with remote_read pointing at it answers API queries with its own series and
 // the remote one, honours required_matchers, and its rules read remote series too.
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Server } from 'node:http';
-import { eventually, freePort, tempDir, waitForHttp, type RunningProcess } from '../helpers/index.js';
+import { eventually, freePort, waitForHttp } from '../helpers/index.js';
 import { listen, promBinary, promSamples, startPrometheus } from './prom.js';
-import { startPromtsServer } from './server.js';
+import { startPromtsServer, fileScope } from './server.js';
 
-const procs: RunningProcess[] = [];
-const servers: Server[] = [];
-const dir = tempDir('promts-e2e-rr-');
-after(async () => {
-  for (const p of procs) await p.stop();
-  for (const s of servers) s.close();
-  dir.cleanup();
-});
+const { procs, servers, dir } = fileScope('promts-e2e-rr-');
 
 async function target(body: string): Promise<number> {
   const t = await listen((_req, res) => {

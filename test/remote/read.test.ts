@@ -1,25 +1,18 @@
 // Remote read: Debian's prometheus 2.42 with remote_read pointing at our handler answers a
 // PromQL query with our samples; our RemoteReader client reads the same handler with
 // required_matchers and external-label filtering.
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
 import { MemoryStorage } from '../../src/storage/index.js';
 import { Labels, Matcher } from '../../src/model/index.js';
 import { nopLogger } from '../../src/log/index.js';
 import { parseConfig } from '../../src/config/index.js';
 import { RemoteReader, remoteReadHandler } from '../../src/storage/remote/index.js';
-import { eventually, tempDir, type RunningProcess } from '../helpers/index.js';
+import { eventually } from '../helpers/index.js';
 import { listen, promBinary, startPrometheus } from './prom.js';
+import { fileScope } from './server.js';
 
-const servers: Server[] = [];
-const procs: RunningProcess[] = [];
-const dir = tempDir('promts-read-');
-after(async () => {
-  for (const p of procs) await p.stop();
-  for (const s of servers) s.close();
-  dir.cleanup();
-});
+const { procs, servers, dir } = fileScope('promts-read-');
 
 const now = Math.floor(Date.now() / 1000) * 1000;
 async function storeWithData(): Promise<MemoryStorage> {

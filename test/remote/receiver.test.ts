@@ -1,24 +1,17 @@
 // The remote-write receiver: Debian's prometheus 2.42 scrapes a target we serve and
 // remote-writes into our handler over MemoryStorage; the samples we store equal the ones
 // Prometheus scraped. Also the receiver's status codes for bad input and out-of-order data.
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
 import { MemoryStorage } from '../../src/storage/index.js';
 import { Labels } from '../../src/model/index.js';
 import { nopLogger } from '../../src/log/index.js';
 import { ProtoWriter, compress, encodeLabels, encodeWriteRequest, handleRemoteWrite, remoteWriteHandler } from '../../src/storage/remote/index.js';
-import { eventually, tempDir, type RunningProcess } from '../helpers/index.js';
+import { eventually } from '../helpers/index.js';
 import { listen, promBinary, promSamples, startPrometheus, storedSamples } from './prom.js';
+import { fileScope } from './server.js';
 
-const servers: Server[] = [];
-const procs: RunningProcess[] = [];
-const dir = tempDir('promts-recv-');
-after(async () => {
-  for (const p of procs) await p.stop();
-  for (const s of servers) s.close();
-  dir.cleanup();
-});
+const { procs, servers, dir } = fileScope('promts-recv-');
 
 test("samples Debian's prometheus remote-writes into our receiver match what it scraped", { skip: promBinary ? false : 'Debian prometheus is not installed', timeout: 60_000 }, async () => {
   let n = 0;

@@ -1,23 +1,15 @@
 // End to end through `promts server`: it scrapes a target we serve and remote-writes to
 // Debian's VictoriaMetrics; the raw samples in VictoriaMetrics equal the ones promts stored.
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Server } from 'node:http';
-import { eventually, freePort, tempDir, waitForHttp, type RunningProcess } from '../helpers/index.js';
-import { startPromtsServer } from './server.js';
+import { eventually, freePort, waitForHttp } from '../helpers/index.js';
+import { startPromtsServer, fileScope } from './server.js';
 import { exportSeries, startVM, vmBinary } from './vm.js';
 import { listen } from './prom.js';
 
-const procs: RunningProcess[] = [];
-const servers: Server[] = [];
-const dir = tempDir('promts-e2e-rw-');
-after(async () => {
-  for (const p of procs) await p.stop();
-  for (const s of servers) s.close();
-  dir.cleanup();
-});
+const { procs, servers, dir } = fileScope('promts-e2e-rw-');
 
 test('promts server remote-writes scraped samples to VictoriaMetrics', { skip: vmBinary ? false : 'Debian victoria-metrics is not installed', timeout: 60_000 }, async (t) => {
   const vmPort = await freePort();

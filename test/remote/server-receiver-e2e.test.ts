@@ -1,23 +1,15 @@
 // End to end through `promts server --web.enable-remote-write-receiver`: Debian's prometheus
 // scrapes a target and remote-writes into promts; promts answers PromQL with those samples,
 // and serves them back to a second Debian prometheus through remote read.
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Server } from 'node:http';
-import { eventually, freePort, tempDir, waitForHttp, type RunningProcess } from '../helpers/index.js';
-import { startPromtsServer } from './server.js';
+import { eventually, freePort, waitForHttp } from '../helpers/index.js';
+import { startPromtsServer, fileScope } from './server.js';
 import { listen, promBinary, promSamples, startPrometheus } from './prom.js';
 
-const procs: RunningProcess[] = [];
-const servers: Server[] = [];
-const dir = tempDir('promts-e2e-recv-');
-after(async () => {
-  for (const p of procs) await p.stop();
-  for (const s of servers) s.close();
-  dir.cleanup();
-});
+const { procs, servers, dir } = fileScope('promts-e2e-recv-');
 
 type Result = { metric: Record<string, string>; values: [number, string][] };
 const asPairs = (r: Result) => r.values.map(([t, v]) => `${Math.round(t * 1000)}:${Number(v)}`);

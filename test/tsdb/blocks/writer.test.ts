@@ -2,33 +2,11 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readdirSync, readFileSync } from 'node:fs';
-import { Block, blockDirs, isULID, newULID, ulidTime, writeBlock, type BlockSeriesInput } from '../../../src/tsdb/block/index.js';
+import { Block, blockDirs, isULID, newULID, ulidTime, writeBlock } from '../../../src/tsdb/block/index.js';
 import { debianBinary, fixturesDir, runCommand, tempDir } from '../../helpers/index.js';
 import { parseArgs, recordedCommands } from './promtool_outputs.js';
+import { seriesOf } from '../db/block-samples.js';
 
-/** All series of a block with their samples, as a block writer input. */
-function seriesOf(b: Block): BlockSeriesInput[] {
-  const out: BlockSeriesInput[] = [];
-  const ss = b.select(-8.64e15, 8.64e15);
-  while (ss.next()) {
-    const s = ss.at();
-    const ts: number[] = [];
-    // Values stay in a Float64Array so NaN payloads (staleness markers) survive.
-    let vs = new Float64Array(256);
-    const it = s.iterator();
-    while (it.next()) {
-      if (ts.length === vs.length) {
-        const nv = new Float64Array(vs.length * 2);
-        nv.set(vs);
-        vs = nv;
-      }
-      vs[ts.length] = it.v;
-      ts.push(it.t);
-    }
-    out.push({ labels: s.labels, ts, vs, n: ts.length });
-  }
-  return out;
-}
 
 describe('block writer', () => {
   test('rewriting each fixture block from its samples reproduces Prometheus\'s files byte for byte', () => {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { Labels } from '../../../src/model/index.js';
 import type { Queryable } from '../../../src/storage/index.js';
-import { writeBlock, type WrittenBlock } from '../../../src/tsdb/block/index.js';
+import { writeBlock, type Block, type BlockSeriesInput, type WrittenBlock } from '../../../src/tsdb/block/index.js';
 
 export interface SeriesDigest {
   samples: number;
@@ -61,4 +61,28 @@ export function smallBlock(dir: string, name: string, nSeries: number, t0: numbe
     series.push({ labels: Labels.fromObject({ __name__: name, i: String(i) }), ts, vs });
   }
   return writeBlock(dir, series)!;
+}
+
+/** All series of a block with their samples, as a block writer input. */
+export function seriesOf(b: Block): BlockSeriesInput[] {
+  const out: BlockSeriesInput[] = [];
+  const ss = b.select(-8.64e15, 8.64e15);
+  while (ss.next()) {
+    const s = ss.at();
+    const ts: number[] = [];
+    // Values stay in a Float64Array so NaN payloads (staleness markers) survive.
+    let vs = new Float64Array(256);
+    const it = s.iterator();
+    while (it.next()) {
+      if (ts.length === vs.length) {
+        const nv = new Float64Array(vs.length * 2);
+        nv.set(vs);
+        vs = nv;
+      }
+      vs[ts.length] = it.v;
+      ts.push(it.t);
+    }
+    out.push({ labels: s.labels, ts, vs, n: ts.length });
+  }
+  return out;
 }

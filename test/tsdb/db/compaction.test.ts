@@ -8,9 +8,9 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyFixture, debianBinary, freePort, runCommand, startProcess, tempDir, waitForHttp } from '../../helpers/index.js';
 import { openDB, CompactionError } from '../../../src/tsdb/index.js';
-import { Block, blockDirs, compactBlocks, setPageCacheBudget, writeBlock, type BlockSeriesInput } from '../../../src/tsdb/block/index.js';
+import { Block, blockDirs, compactBlocks, setPageCacheBudget, writeBlock } from '../../../src/tsdb/block/index.js';
 import { Matcher } from '../../../src/model/index.js';
-import { digestAll, smallBlock, totalSamples } from './block-samples.js';
+import { digestAll, seriesOf, smallBlock, totalSamples } from './block-samples.js';
 import { instantSelect } from './promql-lite.js';
 
 const H = 3_600_000;
@@ -24,24 +24,6 @@ function fixtureWithNewerBlock(): { path: string; cleanup: () => void } {
   const d = copyFixture('blocks');
   smallBlock(d.path, 'later_metric', 3, T0 + 12 * H, T0 + 13 * H);
   return d;
-}
-
-/** Every series of block b, as writer input (values kept in a Float64Array for NaN bits). */
-function seriesOf(b: Block): BlockSeriesInput[] {
-  const out: BlockSeriesInput[] = [];
-  const ss = b.select(-8.64e15, 8.64e15);
-  while (ss.next()) {
-    const s = ss.at();
-    const ts: number[] = [];
-    const vs: number[] = [];
-    const it = s.iterator();
-    while (it.next()) {
-      ts.push(it.t);
-      vs.push(it.v);
-    }
-    out.push({ labels: s.labels, ts: Float64Array.from(ts), vs: Float64Array.from(vs) });
-  }
-  return out;
 }
 
 function chattrWorks(): boolean {

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = existsSync(join(here, '..', 'package.json')) ? resolve(here, '..') : resolve(here, '..', '..');
-const cli = join(root, 'bin', 'run.js');
+const cli = join(root, 'bin', 'run.cjs');
 const fixtures = resolve(root, '..', 'shared', 'fixtures', 'blocks');
 const promtool = '/usr/bin/promtool';
 const reps = Number(process.argv[2] ?? 5);

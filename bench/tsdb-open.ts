@@ -16,7 +16,7 @@ import { printRows, procStats, prometheusBinary } from './lib.js';
 // The built CLI, as a user starts it (start-up time is part of the figure; run `npm run build` first).
 const here = dirname(fileURLToPath(import.meta.url));
 const root = existsSync(join(here, '..', 'package.json')) ? resolve(here, '..') : resolve(here, '..', '..');
-const cli = join(root, 'bin', 'run.js');
+const cli = join(root, 'bin', 'run.cjs');
 
 const H2 = 2 * 3600 * 1000;
 const STEP = 15_000;

@@ -1,14 +1,14 @@
 // WAL replay benchmark (issue 3): the same data dir (WAL + chunks_head, written by promts) is
-// opened by promts (openDB, in a child process) and by Debian's prometheus (start -> /-/ready),
-// and both report how much memory the replayed head takes per series (RSS after replay minus
-// RSS of the same program on an empty dir). Prints ratios.
+// opened by promts (openDB, in a child process, and the built `promts server`) and by Debian's
+// prometheus (start -> /-/ready), and both report how much memory the replayed head takes per
+// series (RSS after replay minus RSS of the same program on an empty dir). Prints ratios.
 // Usage: node --expose-gc dist/bench/tsdb-wal.js [series=10000] [samplesPerSeries=240]
 //   (or: node --import tsx --expose-gc bench/tsdb-wal.ts ...)
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, startProcess, tempDir, waitForHttp } from '../test/helpers/index.js';
+import { freePort, startProcess, startServer, tempDir, waitForHttp, type RunningProcess } from '../test/helpers/index.js';
 import { openDB } from '../src/tsdb/index.js';
 import { Labels } from '../src/model/index.js';
 import { printRows, procStats, prometheusBinary } from './lib.js';
@@ -57,11 +57,11 @@ function runChild(dir: string): Promise<ChildResult & { wallMs: number }> {
   });
 }
 
-/** Starts prometheus on dir, returns ms to /-/ready and RSS once ready. */
-async function runPrometheus(bin: string, dir: string, cfg: string): Promise<{ readyMs: number; rss: number; cpuMs: number }> {
+/** Starts a server (prometheus, or the built `promts server`) on dir; returns ms to /-/ready and RSS once ready. */
+async function runServer(start: (args: string[]) => RunningProcess, dir: string, cfg: string): Promise<{ readyMs: number; rss: number; cpuMs: number }> {
   const port = await freePort();
   const t0 = performance.now();
-  const p = startProcess(bin, [`--config.file=${cfg}`, `--storage.tsdb.path=${dir}`, `--web.listen-address=127.0.0.1:${port}`]);
+  const p = start([`--config.file=${cfg}`, `--storage.tsdb.path=${dir}`, `--web.listen-address=127.0.0.1:${port}`]);
   try {
     await waitForHttp(`http://127.0.0.1:${port}/-/ready`, 300_000, p);
     const readyMs = performance.now() - t0;
@@ -105,16 +105,21 @@ async function main(): Promise<void> {
       return d;
     };
     // Empty dirs first: what each program needs before holding any series.
-    const promEmpty = await runPrometheus(prom, emptyDir('p-empty'), cfg);
+    const prometheus = (args: string[]): RunningProcess => startProcess(prom, args);
+    const promEmpty = await runServer(prometheus, emptyDir('p-empty'), cfg);
     const promtsEmpty = await runChild(emptyDir('t-empty'));
     const promts = await runChild(copy('promts'));
-    const promFull = await runPrometheus(prom, copy('prom'), cfg);
+    const serverEmpty = await runServer(startServer, emptyDir('s-empty'), cfg);
+    const server = await runServer(startServer, copy('server'), cfg);
+    const promFull = await runServer(prometheus, copy('prom'), cfg);
     const total = nSeries * nSamples;
     process.stdout.write(`wrote ${nSeries} series x ${nSamples} samples (${total} samples) through openDB in ${writeMs.toFixed(0)} ms (${((total / writeMs) * 1000).toFixed(0)} samples/s)\n`);
     process.stdout.write(`promts openDB in-process: ${promts.openMs.toFixed(0)} ms for ${promts.series} series; live JS heap + buffers after replay: ${(promts.heapAfter / nSeries).toFixed(0)} B/series\n\n`);
     printRows('TSDB WAL replay', `node --expose-gc dist/bench/tsdb-wal.js ${nSeries} ${nSamples}`, [
       { name: `replay ${total} samples: process start -> ready`, promts: promts.wallMs, prometheus: promFull.readyMs, unit: 'ms' },
       { name: 'empty data dir: process start -> ready', promts: promtsEmpty.wallMs, prometheus: promEmpty.readyMs, unit: 'ms' },
+      { name: `promts server (built CLI): replay -> /-/ready`, promts: server.readyMs, prometheus: promFull.readyMs, unit: 'ms' },
+      { name: 'promts server (built CLI): empty data dir -> /-/ready', promts: serverEmpty.readyMs, prometheus: promEmpty.readyMs, unit: 'ms' },
       // CPU time is the fairer figure on a shared machine; Prometheus replays on several threads.
       { name: `replay CPU time (minus empty-dir start-up)`, promts: promts.cpuMs - promtsEmpty.cpuMs, prometheus: promFull.cpuMs - promEmpty.cpuMs, unit: 'ms' },
       { name: 'head memory per series (RSS delta)', promts: (promts.rssAfter - promts.rssBefore) / nSeries, prometheus: (promFull.rss - promEmpty.rss) / nSeries, unit: 'B' },

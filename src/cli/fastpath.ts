@@ -1,6 +1,6 @@
 // promtool's inspection commands without oclif. Users script `promts tsdb list|analyze|dump`
 // and time them against promtool, whose whole run takes ~90 ms; loading @oclif/core alone
-// costs more. bin/run.js offers argv here first (from a one-file bundle, fastpath.cjs beside this file).
+// costs more. bin/run.cjs offers argv here first (from a one-file bundle, fastpath.cjs beside this file).
 // Only plain invocations are taken: known flags, each once, with valid values, and no more
 // arguments than the command has. Everything else (help, typos, bad values) is declined and
 // goes to oclif, which stays the one source of usage and error text. The specs mirror the

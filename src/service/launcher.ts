@@ -18,7 +18,7 @@ export type Installation =
  * launcher is always written: the image does not have the host's global npm packages.
  */
 export function detectInstallation(o: ServiceOptions, pkgRoot: string, nodePath: string): Installation {
-  const entry = join(pkgRoot, 'bin', 'run.js');
+  const entry = join(pkgRoot, 'bin', 'run.cjs');
   if (o.root === '/') {
     for (const bin of ['/usr/local/bin/promts', '/usr/bin/promts']) {
       if (sameFile(bin, entry)) return { kind: 'system-wide', promtsBin: bin, pkgRoot };

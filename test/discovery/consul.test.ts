@@ -215,7 +215,7 @@ describe('consul SD against a fake Consul', () => {
   });
 });
 
-const SERVER_FROM_SOURCE = `const {default: Server} = await import(${JSON.stringify(join(repoRoot, 'commands', 'server.ts'))}); await Server.run(process.argv.slice(1), ${JSON.stringify('file://' + join(repoRoot, 'bin', 'run.js'))})`;
+const SERVER_FROM_SOURCE = `const {default: Server} = await import(${JSON.stringify(join(repoRoot, 'commands', 'server.ts'))}); await Server.run(process.argv.slice(1), ${JSON.stringify('file://' + join(repoRoot, 'bin', 'run.cjs'))})`;
 
 test('promts server with consul_sd_configs lists Consul services in /api/v1/targets with __meta_consul_* labels', async () => {
   const consul = await new FakeConsul().start();
@@ -228,7 +228,7 @@ test('promts server with consul_sd_configs lists Consul services in /api/v1/targ
     '  - job_name: consul',
     `    consul_sd_configs: [{server: "${consul.address}", refresh_interval: 1s, tag_separator: "|"}]`,
   ].join('\n') + '\n');
-  // `promts server` (the oclif command and its wiring) from the TypeScript sources: bin/run.js needs a build.
+  // `promts server` (the oclif command and its wiring) from the TypeScript sources: bin/run.cjs needs a build.
   const srv = startProcess(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', SERVER_FROM_SOURCE, '--', `--config.file=${join(dir.path, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir.path, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], { cwd: repoRoot });
   type T = { discoveredLabels: Record<string, string>; scrapePool: string };
   const targets = async (): Promise<T[]> => ((await (await fetch(`http://127.0.0.1:${port}/api/v1/targets`)).json()) as { data: { activeTargets: T[] } }).data.activeTargets;

@@ -495,9 +495,9 @@ describe('kubernetes SD list and watch', () => {
 
 /**
  * `promts server` as the CLI runs it (the oclif command class, its flag parsing and the server
- * wiring), loaded from the TypeScript sources so that no build is needed: bin/run.js runs dist/.
+ * wiring), loaded from the TypeScript sources so that no build is needed: bin/run.cjs runs dist/.
  */
-const SERVER_FROM_SOURCE = `const {default: Server} = await import(${JSON.stringify(join(repoRoot, 'commands', 'server.ts'))}); await Server.run(process.argv.slice(1), ${JSON.stringify('file://' + join(repoRoot, 'bin', 'run.js'))})`;
+const SERVER_FROM_SOURCE = `const {default: Server} = await import(${JSON.stringify(join(repoRoot, 'commands', 'server.ts'))}); await Server.run(process.argv.slice(1), ${JSON.stringify('file://' + join(repoRoot, 'bin', 'run.cjs'))})`;
 
 interface ApiTarget {
   discoveredLabels: Record<string, string>;

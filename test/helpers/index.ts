@@ -14,7 +14,7 @@ export const repoRoot = findUp(here, 'package.json');
 export const sharedDir = resolve(repoRoot, '..', 'shared');
 export const fixturesDir = join(sharedDir, 'fixtures');
 export const conformanceDir = join(sharedDir, 'conformance');
-export const cliPath = join(repoRoot, 'bin', 'run.js');
+export const cliPath = join(repoRoot, 'bin', 'run.cjs');
 
 function findUp(start: string, file: string): string {
   let d = start;

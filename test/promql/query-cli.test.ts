@@ -134,7 +134,7 @@ describe('promts query', { skip, timeout: 180_000 }, () => {
 // output is written out): a promts server from source behind --web.config.file with TLS (a
 // throw-away CA made with openssl) and basic auth.
 describe('promts query --http.config.file', { timeout: 180_000 }, () => {
-  const DEV_CLI = `import {execute} from '@oclif/core'; await execute({development: true, dir: ${JSON.stringify('file://' + join(repoRoot, 'bin', 'run.js'))}, args: process.argv.slice(1)})`;
+  const DEV_CLI = `import {execute} from '@oclif/core'; await execute({development: true, dir: ${JSON.stringify('file://' + join(repoRoot, 'bin', 'run.cjs'))}, args: process.argv.slice(1)})`;
   let server: RunningProcess;
   let dir: ReturnType<typeof tempDir>;
   let url = '';

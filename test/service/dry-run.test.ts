@@ -42,7 +42,7 @@ test('--dry-run --root prints every step and every file in full, and changes not
   assert.match(r.stdout, /^ {6}LimitNOFILE=65536$/m);
   assert.match(r.stdout, /^ {6}\[Install\]$/m);
   assert.match(r.stdout, /^ {6} {6}- targets: \['127\.0\.0\.1:9393'\]$/m);
-  assert.match(r.stdout, /^ {6}exec \S+node\S* \S+\/bin\/run\.js "\$@"$/m);
+  assert.match(r.stdout, /^ {6}exec \S+node\S* \S+\/bin\/run\.cjs "\$@"$/m);
   assert.match(r.stdout, /nothing was changed/);
 });
 

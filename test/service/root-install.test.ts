@@ -39,7 +39,7 @@ test('--root installs user, dirs, config, launcher, man pages and unit with the 
 
   // The launcher runs this checkout with this node.
   assert.equal(root.attrs('usr/local/bin/promts'), '0755 0:0');
-  assert.match(root.read('usr/local/bin/promts'), new RegExp(`^exec ${process.execPath} ${join(repoRoot, 'bin/run.js')} "\\$@"$`, 'm'));
+  assert.match(root.read('usr/local/bin/promts'), new RegExp(`^exec ${process.execPath} ${join(repoRoot, 'bin/run.cjs')} "\\$@"$`, 'm'));
   const v = await runCommand(join(root.path, 'usr/local/bin/promts'), ['--version']);
   assert.equal(v.code, 0, v.stderr);
   assert.match(v.stdout, /promts\/\d/);

@@ -5,31 +5,19 @@
 
 const TWO32 = 4294967296;
 
-/** Slab size for chunk buffers; larger requests get an ArrayBuffer of their own. */
+/** Slab size for chunk buffers; larger requests get an array of their own. */
 const SLAB = 64 * 1024;
-let slab = new ArrayBuffer(SLAB);
+let slab = new Uint8Array(SLAB);
 let slabUsed = 0;
 
 /**
- * A zero-filled buffer for a chunk being written, carved from a shared slab: a head holds
- * one open chunk per series, and an ArrayBuffer of its own for each cost more in allocation
- * and GC work than the bytes themselves (a third of WAL replay). Node's Buffer pool did the
- * same but needed a fill(0) per buffer; a fresh ArrayBuffer is already zeroed, and slab
- * space is never handed out twice. A slab lives as long as any chunk carved from it.
- */
-function zeroed(n: number): Uint8Array {
-  if (n > SLAB / 8) return new Uint8Array(n);
-  if (slabUsed + n > SLAB) {
-    slab = new ArrayBuffer(SLAB);
-    slabUsed = 0;
-  }
-  const b = new Uint8Array(slab, slabUsed, n);
-  slabUsed += n;
-  return b;
-}
-
-/**
  * Append-only bit writer over a growable byte buffer.
+ *
+ * Small streams are carved from a shared zeroed slab and address it by offset: a head holds
+ * one open chunk per series, and an ArrayBuffer of its own for each, or even a view object
+ * per chunk, cost more in allocation and GC work than the bytes themselves (a third of WAL
+ * replay). A fresh slab is already zeroed, and slab space is never handed out twice, so no
+ * chunk needs a fill(0). A slab lives as long as any stream carved from it.
  *
  * The byte length follows Go's bstream exactly, because chunk bytes (and so chunk files and
  * CRCs) must match Prometheus's: Go's writeByte always appends a fresh byte, so a write that
@@ -37,34 +25,58 @@ function zeroed(n: number): Uint8Array {
  * trailing byte with no bits in it yet. `len` mirrors len(stream) in Go.
  */
 export class BitWriter {
-  buf: Uint8Array;
+  /** Holds the stream at [off, off + cap); shared with other streams when carved from a slab. */
+  buf: Uint8Array = slab;
+  off = 0;
+  cap = 0;
   /** Bits written so far. */
-  bitLen: number;
+  bitLen = 0;
   /** Bytes that belong to the stream (Go's len(stream)); >= ceil(bitLen / 8). */
-  len: number;
+  len = 0;
 
   constructor(initial?: Uint8Array) {
     if (initial) {
-      this.buf = zeroed(Math.max(initial.length * 2, 128));
-      this.buf.set(initial);
+      this.alloc(Math.max(initial.length * 2, 128));
+      this.buf.set(initial, this.off);
       this.bitLen = initial.length * 8;
       this.len = initial.length;
     } else {
-      this.buf = zeroed(128);
-      this.bitLen = 0;
-      this.len = 0;
+      this.alloc(128);
     }
+  }
+
+  /** The stream's bytes (a view; valid until the next write). */
+  bytes(): Uint8Array {
+    return this.buf.subarray(this.off, this.off + this.len);
+  }
+
+  /** Points the stream at `n` fresh zeroed bytes. */
+  private alloc(n: number): void {
+    if (n > SLAB / 8) {
+      this.buf = new Uint8Array(n);
+      this.off = 0;
+    } else {
+      if (slabUsed + n > SLAB) {
+        slab = new Uint8Array(SLAB);
+        slabUsed = 0;
+      }
+      this.buf = slab;
+      this.off = slabUsed;
+      slabUsed += n;
+    }
+    this.cap = n;
   }
 
   /** Moves the write position back to `bitLen` (after decoding a reopened stream), clearing what follows. */
   truncate(bitLen: number): void {
-    const byte = bitLen >>> 3;
+    const byte = this.off + (bitLen >>> 3);
     const rem = bitLen & 7;
+    const end = this.off + this.cap;
     if (rem !== 0) {
       this.buf[byte]! &= (0xff << (8 - rem)) & 0xff;
-      this.buf.fill(0, byte + 1);
+      this.buf.fill(0, byte + 1, end);
     } else {
-      this.buf.fill(0, byte);
+      this.buf.fill(0, byte, end);
     }
     this.bitLen = bitLen;
     this.len = (bitLen + 7) >>> 3;
@@ -73,12 +85,13 @@ export class BitWriter {
   /** Makes room for `bits` more bits plus Go's trailing byte; grows by doubling. */
   private ensure(bits: number): void {
     const need = ((this.bitLen + bits) >>> 3) + 1;
-    if (need <= this.buf.length) return;
-    let n = this.buf.length * 2;
+    if (need <= this.cap) return;
+    let n = this.cap * 2;
     while (n < need) n *= 2;
-    const nb = zeroed(n);
-    nb.set(this.buf.subarray(0, this.len));
-    this.buf = nb;
+    const old = this.buf;
+    const from = this.off;
+    this.alloc(n);
+    this.buf.set(old.subarray(from, from + this.len), this.off);
   }
 
   /** Go's len after a write: whole-byte writes end with a fresh byte, bit writes do not. */
@@ -89,7 +102,7 @@ export class BitWriter {
 
   writeBit(bit: number): void {
     this.ensure(1);
-    if (bit) this.buf[this.bitLen >>> 3]! |= 0x80 >>> (this.bitLen & 7);
+    if (bit) this.buf[this.off + (this.bitLen >>> 3)]! |= 0x80 >>> (this.bitLen & 7);
     this.bitLen++;
     this.settle(false);
   }
@@ -97,12 +110,13 @@ export class BitWriter {
   /** Raw write of the low `n` bits (n <= 32) of `v`, read as a uint32; no length bookkeeping. */
   private put(v: number, n: number): void {
     const buf = this.buf;
+    const off = this.off;
     let pos = this.bitLen;
     while (n > 0) {
       const free = 8 - (pos & 7);
       const take = free < n ? free : n;
       const bits = (v >>> (n - take)) & ((1 << take) - 1);
-      buf[pos >>> 3]! |= bits << (free - take);
+      buf[off + (pos >>> 3)]! |= bits << (free - take);
       pos += take;
       n -= take;
     }

@@ -37,75 +37,19 @@ export const SAMPLES_PER_CHUNK = 120;
 const HEADER_BYTES = 2;
 const TWO32 = 4294967296;
 
-/**
- * A mutable XOR chunk. bytes() is a view into the chunk's buffer and stays valid until the
- * next append (which may reallocate); copy it if you keep it.
- */
-export class XORChunk {
-  /** @internal */ readonly w: BitWriter;
-
-  /** Wraps existing chunk bytes (copied), or starts an empty chunk. */
-  constructor(bytes?: Uint8Array) {
-    if (bytes) {
-      if (bytes.length < HEADER_BYTES) throw new ChunkDecodeError(`XOR chunk of ${bytes.length} bytes is shorter than its 2-byte header`);
-      this.w = new BitWriter(bytes);
-    } else {
-      this.w = new BitWriter();
-      // Go starts with the 2 header bytes and no partly filled byte.
-      this.w.bitLen = HEADER_BYTES * 8;
-      this.w.len = HEADER_BYTES;
-    }
-  }
-
-  encoding(): Encoding {
-    return Encoding.XOR;
-  }
-
-  bytes(): Uint8Array {
-    return this.w.buf.subarray(0, this.w.len);
-  }
-
-  numSamples(): number {
-    const b = this.w.buf;
-    return (b[0]! << 8) | b[1]!;
-  }
-
-  /**
-   * An appender continuing after the samples already in the chunk. As in Prometheus, its
-   * state is rebuilt by decoding the chunk, so a re-opened chunk encodes the next sample
-   * exactly as Prometheus would (including its quirks with leading/trailing zero reuse).
-   */
-  appender(): XORAppender {
-    // A new head chunk has nothing to decode; this runs once per chunk cut.
-    if (this.numSamples() === 0) return new XORAppender(this);
-    const it = appenderScan.reset(this.bytes());
-    while (it.next()) {
-      /* walk to the end to learn the encoder state */
-    }
-    const e = it.err();
-    if (e) throw e;
-    const a = new XORAppender(this);
-    if (it.numTotal > 0) {
-      a.restore(it);
-      // Continue right after the last decoded bit. (Go's FromData would continue after the
-      // last byte, leaving padding bits that its own iterator then misreads.) A chunk built
-      // here already stands there; leave it alone so its Go-compatible length is kept.
-      if (it.bitPos() !== this.w.bitLen) this.w.truncate(it.bitPos());
-    }
-    return a;
-  }
-
-  iterator(reuse?: SampleIterator): XORIterator {
-    if (reuse instanceof XORIterator) return reuse.reset(this.bytes());
-    return new XORIterator(this.bytes());
-  }
+/** Appends samples to a chunk, in increasing timestamp order (the caller checks the order). */
+export interface XORAppender {
+  append(t: number, v: number): void;
 }
 
 /**
- * Appends samples to an XORChunk. Samples must come in increasing timestamp order; the
- * caller (head or block writer) enforces that, the encoder does not check.
+ * A mutable XOR chunk, and its own appender: one object per open head chunk, where a chunk,
+ * an appender, a bit writer and a byte view each cost a head series an allocation (and the
+ * garbage collector a copy) of their own. bytes() is a view into the chunk's buffer and stays
+ * valid until the next append (which may reallocate); copy it if you keep it.
  */
-export class XORAppender {
+export class XORChunk extends BitWriter implements XORAppender {
+  // Appender state: the previous sample, as Go's xorAppender keeps it.
   private t = 0;
   private tDelta = 0;
   /** Previous value's bits. */
@@ -115,32 +59,80 @@ export class XORAppender {
   private leading = 0xff;
   private trailing = 0;
 
-  constructor(private readonly chunk: XORChunk) {}
+  /** Wraps existing chunk bytes (copied), or starts an empty chunk. */
+  constructor(bytes?: Uint8Array) {
+    if (bytes && bytes.length < HEADER_BYTES) throw new ChunkDecodeError(`XOR chunk of ${bytes.length} bytes is shorter than its 2-byte header`);
+    super(bytes);
+    if (!bytes) {
+      // Go starts with the 2 header bytes and no partly filled byte.
+      this.bitLen = HEADER_BYTES * 8;
+      this.len = HEADER_BYTES;
+    }
+  }
 
-  /** @internal */ restore(it: XORIterator): void {
-    this.t = it.t;
-    this.tDelta = it.tDelta;
-    // it.v may be a NaN whose payload JS does not promise to keep through arithmetic, so take
-    // the raw bits the iterator decoded.
-    this.vHi = it.vHi;
-    this.vLo = it.vLo;
-    this.leading = it.leading;
-    this.trailing = it.trailing;
+  encoding(): Encoding {
+    return Encoding.XOR;
+  }
+
+  numSamples(): number {
+    const b = this.buf;
+    return (b[this.off]! << 8) | b[this.off + 1]!;
+  }
+
+  /**
+   * The chunk as an appender continuing after the samples already in it. As in Prometheus,
+   * its state is rebuilt by decoding the chunk, so a re-opened chunk encodes the next sample
+   * exactly as Prometheus would (including its quirks with leading/trailing zero reuse).
+   */
+  appender(): XORAppender {
+    // A new head chunk has nothing to decode; this runs once per chunk cut.
+    if (this.numSamples() === 0) return this;
+    const it = appenderScan.reset(this.bytes());
+    while (it.next()) {
+      /* walk to the end to learn the encoder state */
+    }
+    const e = it.err();
+    if (e) throw e;
+    if (it.numTotal > 0) {
+      this.t = it.t;
+      this.tDelta = it.tDelta;
+      // it.v may be a NaN whose payload JS does not promise to keep through arithmetic, so take
+      // the raw bits the iterator decoded.
+      this.vHi = it.vHi;
+      this.vLo = it.vLo;
+      this.leading = it.leading;
+      this.trailing = it.trailing;
+      // Continue right after the last decoded bit. (Go's FromData would continue after the
+      // last byte, leaving padding bits that its own iterator then misreads.) A chunk built
+      // here already stands there; leave it alone so its Go-compatible length is kept.
+      if (it.bitPos() !== this.bitLen) this.truncate(it.bitPos());
+    }
+    return this;
+  }
+
+  /** True when v has the bits of the last appended value (so NaN == NaN, StaleNaN != NaN). */
+  sameAsLast(v: number): boolean {
+    f64[0] = v;
+    return u32[0] === this.vLo && u32[1] === this.vHi;
+  }
+
+  iterator(reuse?: SampleIterator): XORIterator {
+    if (reuse instanceof XORIterator) return reuse.reset(this.bytes());
+    return new XORIterator(this.bytes());
   }
 
   append(t: number, v: number): void {
-    const w = this.chunk.w;
-    const num = this.chunk.numSamples();
+    const num = this.numSamples();
     f64[0] = v;
     const hi = u32[1]!;
     const lo = u32[0]!;
     if (num === 0) {
-      w.writeVarint(t);
-      w.writeBits(hi, 32);
-      w.writeBits(lo, 32);
+      this.writeVarint(t);
+      this.writeBits(hi, 32);
+      this.writeBits(lo, 32);
     } else if (num === 1) {
       const tDelta = t - this.t;
-      w.writeUvarint(tDelta);
+      this.writeUvarint(tDelta);
       this.writeValue(hi, lo);
       this.tDelta = tDelta;
     } else {
@@ -150,19 +142,19 @@ export class XORAppender {
       // paper (14/17/20 bits instead of 7/9/12). Ranges are asymmetric exactly as in Go's
       // bitRange: -(2^(n-1)-1) <= dod <= 2^(n-1).
       if (dod === 0) {
-        w.writeBit(0);
+        this.writeBit(0);
       } else if (dod >= -8191 && dod <= 8192) {
-        w.writeBits(0b10, 2);
-        w.writeBits(dod & 0x3fff, 14);
+        this.writeBits(0b10, 2);
+        this.writeBits(dod & 0x3fff, 14);
       } else if (dod >= -65535 && dod <= 65536) {
-        w.writeBits(0b110, 3);
-        w.writeBits(dod & 0x1ffff, 17);
+        this.writeBits(0b110, 3);
+        this.writeBits(dod & 0x1ffff, 17);
       } else if (dod >= -524287 && dod <= 524288) {
-        w.writeBits(0b1110, 4);
-        w.writeBits(dod & 0xfffff, 20);
+        this.writeBits(0b1110, 4);
+        this.writeBits(dod & 0xfffff, 20);
       } else {
-        w.writeBits(0b1111, 4);
-        w.writeInt64(dod);
+        this.writeBits(0b1111, 4);
+        this.writeInt64(dod);
       }
       this.writeValue(hi, lo);
       this.tDelta = tDelta;
@@ -171,19 +163,18 @@ export class XORAppender {
     this.vHi = hi;
     this.vLo = lo;
     const n = num + 1;
-    w.buf[0] = (n >>> 8) & 0xff;
-    w.buf[1] = n & 0xff;
+    this.buf[this.off] = (n >>> 8) & 0xff;
+    this.buf[this.off + 1] = n & 0xff;
   }
 
   private writeValue(hi: number, lo: number): void {
-    const w = this.chunk.w;
     let dHi = (hi ^ this.vHi) >>> 0;
     let dLo = (lo ^ this.vLo) >>> 0;
     if (dHi === 0 && dLo === 0) {
-      w.writeBit(0);
+      this.writeBit(0);
       return;
     }
-    w.writeBit(1);
+    this.writeBit(1);
     let leading = dHi !== 0 ? Math.clz32(dHi) : 32 + Math.clz32(dLo);
     const trailing = dLo !== 0 ? ctz32(dLo) : 32 + ctz32(dHi);
     // Leading zeros are stored in 5 bits: clamp to 31.
@@ -191,17 +182,17 @@ export class XORAppender {
     let shift: number;
     let nbits: number;
     if (this.leading !== 0xff && leading >= this.leading && trailing >= this.trailing) {
-      w.writeBit(0);
+      this.writeBit(0);
       shift = this.trailing;
       nbits = 64 - this.leading - this.trailing;
     } else {
       this.leading = leading;
       this.trailing = trailing;
-      w.writeBit(1);
-      w.writeBits(leading, 5);
+      this.writeBit(1);
+      this.writeBits(leading, 5);
       nbits = 64 - leading - trailing;
       // 64 significant bits do not fit 6 bits; they wrap to 0 and the reader maps 0 to 64.
-      w.writeBits(nbits & 0x3f, 6);
+      this.writeBits(nbits & 0x3f, 6);
       shift = trailing;
     }
     // 64-bit right shift of dHi:dLo by `shift`.
@@ -212,7 +203,7 @@ export class XORAppender {
       dLo = ((dLo >>> shift) | (dHi << (32 - shift))) >>> 0;
       dHi = dHi >>> shift;
     }
-    w.writeBits64(dHi, dLo, nbits);
+    this.writeBits64(dHi, dLo, nbits);
   }
 }
 

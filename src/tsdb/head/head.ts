@@ -76,7 +76,6 @@ export class Head {
    */
   private readonly byHash = new Map<number, MemSeries>();
   readonly postings = new MemPostings();
-  private readonly symbols = new Map<string, string>();
   lastSeriesRef = 0;
   readonly stats: HeadStats = {
     numSeries: 0, seriesCreated: 0, seriesRemoved: 0, chunks: 0, chunksCreated: 0, chunksRemoved: 0,
@@ -109,13 +108,6 @@ export class Head {
       this.metas.set(k, have);
     }
     return have;
-  }
-
-  intern(s: string): string {
-    const have = this.symbols.get(s);
-    if (have !== undefined) return have;
-    this.symbols.set(s, s);
-    return s;
   }
 
   get minTime(): number {
@@ -151,19 +143,15 @@ export class Head {
     const hash = lset.hash();
     const have = this.lookup(lset, hash);
     if (have) return { s: have, created: false };
-    // The caller's label set is adopted, its strings swapped for the interned equal ones: the
-    // scrape cache keeps the same object, so one copy of every label set serves both.
-    const kv = lset.kv as string[];
-    for (let i = 0; i < kv.length; i++) kv[i] = this.intern(kv[i]!);
-    const labels = lset;
-    const ikv = kv;
     if (ref === 0) ref = ++this.lastSeriesRef;
     else if (ref > this.lastSeriesRef) this.lastSeriesRef = ref;
-    const s = new MemSeries(ref, labels);
+    const s = new MemSeries(ref, lset);
     this.series.set(ref, s);
     s.nextSameHash = this.byHash.get(hash);
     this.byHash.set(hash, s);
-    this.postings.add(ref, ikv);
+    // The caller's label set is adopted, its strings swapped for the head's shared copies (the
+    // postings keep them): the scrape cache keeps the same object, so one copy serves both.
+    this.postings.add(ref, lset.kv as string[]);
     this.stats.numSeries++;
     this.stats.seriesCreated++;
     return { s, created: true };
@@ -266,7 +254,6 @@ export class Head {
       }
       this.stats.numSeries -= removed.size;
       this.stats.seriesRemoved += removed.size;
-      this.rebuildSymbols();
     }
     this.countChunks();
     return removed;
@@ -286,12 +273,6 @@ export class Head {
         return;
       }
     }
-  }
-
-  /** Forgets interned strings no series uses any more. */
-  private rebuildSymbols(): void {
-    this.symbols.clear();
-    for (const s of this.series.values()) for (const x of s.labels.kv) this.symbols.set(x, x);
   }
 
   /** Cardinality figures for /api/v1/status/tsdb (top `limit` of each list). */

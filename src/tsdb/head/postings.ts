@@ -7,6 +7,11 @@ import { compareLabelKv } from '../index/index.js';
 
 export class PostingsList {
   /**
+   * The label value, as the head's one shared copy of the string: every series with this pair
+   * holds this instance (see MemPostings.add), so the postings double as the symbol table.
+   */
+  constructor(readonly value: string) {}
+  /**
    * Allocated from the second id on: many label values (instance ids, unique names) belong
    * to one series only, and a typed array per such value would cost more than the series.
    */
@@ -55,9 +60,11 @@ export class PostingsList {
 }
 
 export class MemPostings {
-  /** name -> value -> refs. The ('', '') entry lists every series. */
+  /** name -> value -> refs. */
   readonly m = new Map<string, Map<string, PostingsList>>();
-  private readonly all = new PostingsList();
+  /** The shared copy of every label name in `m`. */
+  private readonly nameStrings = new Map<string, string>();
+  private readonly all = new PostingsList('');
 
   /**
    * Every series id in label order, as of `orderVersion` (see sortByLabels). A published
@@ -70,14 +77,26 @@ export class MemPostings {
   private version = 0;
   private orderVersion = 0;
 
-  add(id: number, kv: readonly string[]): void {
+  /**
+   * Lists series `id` under each of its label pairs, and swaps the strings of `kv` for the
+   * shared copies, so equal names and values of all series are one string each.
+   */
+  add(id: number, kv: string[]): void {
     this.version++;
     this.all.add(id);
     for (let i = 0; i < kv.length; i += 2) {
-      let vals = this.m.get(kv[i]!);
-      if (!vals) this.m.set(kv[i]!, (vals = new Map()));
-      let p = vals.get(kv[i + 1]!);
-      if (!p) vals.set(kv[i + 1]!, (p = new PostingsList()));
+      const name = kv[i]!;
+      let vals = this.m.get(name);
+      if (vals === undefined) {
+        this.m.set(name, (vals = new Map()));
+        this.nameStrings.set(name, name);
+      } else {
+        kv[i] = this.nameStrings.get(name)!;
+      }
+      const value = kv[i + 1]!;
+      let p = vals.get(value);
+      if (p === undefined) vals.set(value, (p = new PostingsList(value)));
+      else kv[i + 1] = p.value;
       p.add(id);
     }
   }
@@ -100,7 +119,10 @@ export class MemPostings {
     this.all.filter(keep);
     for (const [name, vals] of this.m) {
       for (const [v, p] of vals) if (p.n === 0) vals.delete(v);
-      if (vals.size === 0) this.m.delete(name);
+      if (vals.size === 0) {
+        this.m.delete(name);
+        this.nameStrings.delete(name);
+      }
     }
   }
 

@@ -5,6 +5,7 @@
 import type { Logger } from '../../log/index.js';
 import { HeadChunkCorruptionError, type ChunkDiskMapper } from '../chunks/index.js';
 import {
+  LabelStringCache,
   RecordType,
   SampleBatch,
   WalReader,
@@ -89,6 +90,7 @@ export async function replayHead(head: Head, walDir: string | null, mapper: Chun
   /** WAL refs that name a series already known under another ref. */
   const multiRef = new Map<number, number>();
   const batch = new SampleBatch();
+  const strings = new LabelStringCache();
   /** Dense ref -> series table: refs are small consecutive integers, a Map per sample costs more. */
   const byRef: (MemSeries | undefined)[] = [];
   let n = 0;
@@ -107,7 +109,7 @@ export async function replayHead(head: Head, walDir: string | null, mapper: Chun
       const rec = r.record();
       switch (recordType(rec)) {
         case RecordType.Series:
-          for (const rs of decodeSeries(rec, (x) => head.intern(x))) {
+          for (const rs of decodeSeries(rec, strings)) {
             const { s, created } = head.getOrCreate(rs.labels, rs.ref);
             if (!created && s.ref !== rs.ref) multiRef.set(rs.ref, s.ref);
             if (created) attach(s);

@@ -4,10 +4,7 @@
 // (about 120 samples), and at the latest after 240 samples.
 import type { Labels } from '../../model/index.js';
 import type { Metadata } from '../../storage/index.js';
-import { XORChunk, type XORAppender, SAMPLES_PER_CHUNK } from '../chunkenc/index.js';
-
-const f64 = new Float64Array(1);
-const u32 = new Uint32Array(f64.buffer);
+import { XORChunk, SAMPLES_PER_CHUNK } from '../chunkenc/index.js';
 
 /** Where a completed chunk goes when it is cut; returns its reference. */
 export interface ChunkSink {
@@ -36,14 +33,11 @@ export class MemSeries {
    * while there are none): one allocation per series instead of three.
    */
   private mm: number[] | null = null;
+  /** The open chunk, appended to directly (a new XORChunk is its own appender). */
   head: XORChunk | null = null;
-  private app: XORAppender | null = null;
   headMint = Infinity;
   /** Timestamp of the newest sample (-Infinity when none). */
   maxt = -Infinity;
-  /** Bits of the newest value, for the duplicate-sample check. */
-  private lastHi = 0;
-  private lastLo = 0;
   nextAt = -Infinity;
   /** Highest t queued by an uncommitted appender, to keep batch order. */
   pendingT = -Infinity;
@@ -97,10 +91,13 @@ export class MemSeries {
     return this.mm !== null ? this.mm[this.mm.length - 1]! : -Infinity;
   }
 
-  /** True when v has the same bits as the newest value (so NaN == NaN, StaleNaN != NaN). */
+  /**
+   * True when v has the same bits as the newest value (so NaN == NaN, StaleNaN != NaN). Without
+   * an open chunk (the newest sample is in a completed one) a sample at maxt is accepted and
+   * dropped, as Prometheus does.
+   */
   sameAsLast(v: number): boolean {
-    f64[0] = v;
-    return u32[0] === this.lastLo && u32[1] === this.lastHi;
+    return this.head === null || this.head.sameAsLast(v);
   }
 
   /**
@@ -122,11 +119,8 @@ export class MemSeries {
     if (num === SAMPLES_PER_CHUNK / 4) this.nextAt = computeChunkEndTime(this.headMint, this.maxt, this.nextAt);
     // Past 2x the desired size the prediction was wrong (the rate went up): cut anyway.
     if (t >= this.nextAt || num >= SAMPLES_PER_CHUNK * 2) this.cut(t, chunkRange, sink);
-    this.app!.append(t, v);
+    this.head!.append(t, v);
     this.maxt = t;
-    f64[0] = v;
-    this.lastLo = u32[0]!;
-    this.lastHi = u32[1]!;
     return true;
   }
 
@@ -136,7 +130,6 @@ export class MemSeries {
   private cut(t: number, chunkRange: number, sink: ChunkSink | null): void {
     this.completeHeadChunk(sink);
     this.head = new XORChunk();
-    this.app = this.head.appender();
     this.headMint = t;
     this.nextAt = rangeForTimestamp(t, chunkRange);
     this.chunksCreated++;
@@ -150,7 +143,6 @@ export class MemSeries {
     const ref = sink ? sink.write(this.ref, this.headMint, this.maxt, c.encoding(), bytes) : memChunks.put(new Uint8Array(bytes)) // a copy: bytes may be a Buffer, whose slice() is a view;
     this.pushMmChunk(ref, this.headMint, this.maxt);
     this.head = null;
-    this.app = null;
   }
 
   /** Drops completed chunks ending before mint; returns how many went. */
@@ -165,15 +157,9 @@ export class MemSeries {
     }
     if (this.head !== null && this.maxt < mint) {
       this.head = null;
-      this.app = null;
       k++;
     }
     return k;
-  }
-
-  /** Restores the last-value state after completed chunks were attached at replay. */
-  setLastFromChunks(): void {
-    if (this.mm !== null && this.head === null) this.maxt = Math.max(this.maxt, this.mmMaxTime());
   }
 }
 

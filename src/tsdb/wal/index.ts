@@ -6,6 +6,7 @@ export {
   RecordType,
   RecordEncoder,
   RecordDecodeError,
+  LabelStringCache,
   SampleBatch,
   recordType,
   decodeSeries,

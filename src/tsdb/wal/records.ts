@@ -80,7 +80,10 @@ class Dec {
     const hi = ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
     const lo = ((b[p + 4]! << 24) | (b[p + 5]! << 16) | (b[p + 6]! << 8) | b[p + 7]!) >>> 0;
     this.pos += 8;
-    return hi * TWO32 + lo;
+    // Series refs are small: returning `lo` itself keeps them small integers. `0 * TWO32 + lo`
+    // is a heap number in V8's interpreter, and one such ref stored in a field makes V8 box
+    // that field in every object of the shape (a heap number per series in the head).
+    return hi === 0 ? lo : hi * TWO32 + lo;
   }
   be64s(): number {
     if (this.left < 8) throw new RecordDecodeError('unexpected end of record');
@@ -112,6 +115,14 @@ class Dec {
     this.pos += n;
     return s;
   }
+  /** str() through a cache of label strings. */
+  label(cache: LabelStringCache): string {
+    const n = this.uvarint();
+    if (this.left < n) throw new RecordDecodeError('unexpected end of record');
+    const s = cache.get(this.b, this.pos, this.pos + n);
+    this.pos += n;
+    return s;
+  }
 }
 
 const scratchF64 = new Float64Array(1);
@@ -122,15 +133,53 @@ export interface RefSeries {
   readonly labels: Labels;
 }
 
-/** Decodes a series record. `intern` lets the head share one string per distinct name/value. */
-export function decodeSeries(rec: Uint8Array, intern: (s: string) => string = (s) => s, out: RefSeries[] = []): RefSeries[] {
+/** Slots of a LabelStringCache; a power of two. */
+const CACHE_SLOTS = 4096;
+/** Longer strings are decoded every time: few repeat, and hashing them costs more. */
+const CACHE_MAX_LEN = 64;
+
+/**
+ * Label names and values of series records, recognised by their bytes. A WAL names the same
+ * few label names and values in record after record; a string seen before is returned without
+ * decoding its bytes into a new string. Direct-mapped by a hash of the bytes, ASCII only (so a
+ * string's char codes are its bytes); anything else is decoded every time.
+ */
+export class LabelStringCache {
+  private readonly slots: (string | undefined)[] = new Array<string | undefined>(CACHE_SLOTS).fill(undefined);
+
+  get(b: Buffer, start: number, end: number): string {
+    const n = end - start;
+    if (n > CACHE_MAX_LEN) return b.toString('utf8', start, end);
+    let h = 0x811c9dc5;
+    let bits = 0;
+    for (let i = start; i < end; i++) {
+      const c = b[i]!;
+      bits |= c;
+      h = Math.imul(h ^ c, 0x01000193);
+    }
+    if (bits >= 0x80) return b.toString('utf8', start, end);
+    const slot = (h ^ (h >>> 15)) & (CACHE_SLOTS - 1);
+    const have = this.slots[slot];
+    if (have !== undefined && have.length === n) {
+      let i = 0;
+      while (i < n && have.charCodeAt(i) === b[start + i]) i++;
+      if (i === n) return have;
+    }
+    const s = b.toString('latin1', start, end);
+    this.slots[slot] = s;
+    return s;
+  }
+}
+
+/** Decodes a series record; `strings` (kept across records) saves decoding repeated label strings. */
+export function decodeSeries(rec: Uint8Array, strings?: LabelStringCache, out: RefSeries[] = []): RefSeries[] {
   const d = new Dec(rec);
   if (d.byte() !== RecordType.Series) throw new RecordDecodeError('invalid record type');
   while (d.left > 0) {
     const ref = d.be64u();
     const n = d.uvarint();
     const kv: string[] = new Array(n * 2);
-    for (let i = 0; i < n * 2; i++) kv[i] = intern(d.str());
+    for (let i = 0; i < n * 2; i++) kv[i] = strings === undefined ? d.str() : d.label(strings);
     out.push({ ref, labels: Labels.fromFlat(kv) });
   }
   return out;

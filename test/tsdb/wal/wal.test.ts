@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixturesDir, tempDir, copyFixture } from '../../helpers/index.js';
-import { WAL, WalReader, RecordEncoder, RecordType, SampleBatch, createCheckpoint, decodeMetadata, decodeSamples, decodeSeries, lastCheckpoint, listSegments, openSegmentsReader, recordType, PAGE_SIZE } from '../../../src/tsdb/wal/index.js';
+import { WAL, WalReader, LabelStringCache, RecordEncoder, RecordType, SampleBatch, createCheckpoint, decodeMetadata, decodeSamples, decodeSeries, lastCheckpoint, listSegments, openSegmentsReader, recordType, PAGE_SIZE } from '../../../src/tsdb/wal/index.js';
 import { Labels, STALE_NAN, isStaleNaN } from '../../../src/model/index.js';
 
 interface Torn {
@@ -258,4 +258,21 @@ describe('checkpoints', () => {
       d.cleanup();
     }
   });
+});
+
+test('series records decode to the same label sets through the replay\'s label-string cache', () => {
+  const enc = new RecordEncoder();
+  // 20k distinct values (far more than the cache's slots, so slots collide and are replaced),
+  // repeated names and values, non-ASCII and long values (decoded without the cache).
+  const long = 'x'.repeat(200);
+  const series = Array.from({ length: 20_000 }, (_, i) => ({
+    ref: i + 1,
+    labels: Labels.fromObject({ __name__: `m_${i % 37}`, instance: `host-${i % 500}:9100`, series: String(i), ...(i % 7 === 0 ? { city: 'Zürich', note: long } : {}) }),
+  }));
+  const cache = new LabelStringCache();
+  const got: string[] = [];
+  for (let i = 0; i < series.length; i += 1000) {
+    for (const s of decodeSeries(enc.series(series.slice(i, i + 1000)), cache)) got.push(`${s.ref} ${s.labels.toString()}`);
+  }
+  assert.deepEqual(got, series.map((s) => `${s.ref} ${s.labels.toString()}`));
 });

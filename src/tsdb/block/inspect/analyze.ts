@@ -1,6 +1,5 @@
 // `promtool tsdb analyze`: churn, label cardinality and (extended) chunk fullness of a block.
 import { PromtsError } from '../../../model/index.js';
-import { Encoding, XORIterator } from '../../chunkenc/index.js';
 import type { SeriesEntry } from '../../index/index.js';
 import { Labels } from '../../../model/index.js';
 import type { Block } from '../block.js';
@@ -99,12 +98,11 @@ function analyzeCompaction(block: Block): string {
   const ir = block.index;
   const e: SeriesEntry = { labels: Labels.EMPTY, chunks: [] };
   const raw: RawChunk = { encoding: 0, data: new Uint8Array(0) };
-  const it = new XORIterator(new Uint8Array(0));
   for (const id of ir.allPostings()) {
     for (const c of ir.readSeries(id, e).chunks) {
       block.chunks.chunk(c.ref, raw);
-      // Both XOR and histogram chunks keep the sample count in their first two bytes.
-      const n = raw.encoding === Encoding.XOR ? it.reset(raw.data).numTotal : (raw.data[0]! << 8) | raw.data[1]!;
+      // XOR and histogram chunks alike keep the sample count in their first two bytes.
+      const n = raw.data.length < 2 ? 0 : (raw.data[0]! << 8) | raw.data[1]!;
       const size = Math.min(n, maxSamples);
       hist[Math.ceil((nBuckets * size) / maxSamples) - 1]!++;
       total++;

@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
 import { gunzip } from 'node:zlib';
-import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { HTTPClientConfig, TLSConfig } from '../config/index.js';
-import { PromtsError } from '../model/index.js';
+import { PromtsError, undici } from '../model/index.js';
 import { OAuth2Error, OAuth2Token } from './oauth2.js';
 
 export type HttpErrorCode = 'http_status' | 'timeout' | 'body_size_limit' | 'redirects' | 'tls' | 'connect' | 'http_error';
@@ -47,7 +47,9 @@ export interface GetOptions {
 const MAX_REDIRECTS = 10;
 
 export class HttpClient {
-  private readonly dispatcher: Dispatcher;
+  /** Made on the first request: loading undici is a quarter of the server's start-up (../model/undici.ts). */
+  private dispatcher: Dispatcher | undefined;
+  private readonly newDispatcher: () => Dispatcher;
   private readonly authHeader: string | undefined;
   private readonly followRedirects: boolean;
   private readonly oauth2: HTTPClientConfig['oauth2'];
@@ -57,9 +59,8 @@ export class HttpClient {
   /** Reads the TLS and credential files named in the config; throws when one is unreadable. */
   constructor(cfg: Partial<HTTPClientConfig> = {}) {
     const connect = tlsOptions(cfg.tls_config);
-    this.dispatcher = cfg.proxy_url
-      ? new ProxyAgent({ uri: cfg.proxy_url, requestTls: connect, connect })
-      : new Agent({ connect, keepAliveTimeout: 30_000 });
+    const proxy = cfg.proxy_url;
+    this.newDispatcher = () => (proxy ? new (undici().ProxyAgent)({ uri: proxy, requestTls: connect, connect }) : new (undici().Agent)({ connect, keepAliveTimeout: 30_000 }));
     this.authHeader = authHeader(cfg);
     this.followRedirects = cfg.follow_redirects ?? true;
     this.oauth2 = cfg.oauth2;
@@ -91,7 +92,7 @@ export class HttpClient {
         headers['authorization'] = await this.token.header();
       }
       for (let hops = 0; ; hops++) {
-        const res = await request(current, { method: 'GET', headers, signal, dispatcher: this.dispatcher });
+        const res = await undici().request(current, { method: 'GET', headers, signal, dispatcher: (this.dispatcher ??= this.newDispatcher()) });
         const location = res.headers['location'];
         if (this.followRedirects && [301, 302, 303, 307, 308].includes(res.statusCode) && typeof location === 'string') {
           for await (const _ of res.body) void _; // drain so the connection is reused
@@ -128,7 +129,7 @@ export class HttpClient {
 
   async close(): Promise<void> {
     await this.token?.close();
-    await this.dispatcher.close();
+    await this.dispatcher?.close();
   }
 }
 

@@ -3,9 +3,9 @@
 // token until 10 s before it expires, send it as `Authorization: Bearer …`. Used by scrapes,
 // HTTP-based service discovery and remote write/read.
 import { readFileSync } from 'node:fs';
-import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { OAuth2Config } from '../config/index.js';
-import { PromtsError } from '../model/index.js';
+import { PromtsError, undici } from '../model/index.js';
 
 /** A token could not be fetched; `status` is the token endpoint's HTTP status (0: no answer). */
 export class OAuth2Error extends PromtsError {
@@ -46,7 +46,7 @@ export class OAuth2Token {
     const connect = t
       ? { rejectUnauthorized: !t.insecure_skip_verify, servername: t.server_name || undefined, ca: t.ca_file ? readFileSync(t.ca_file) : undefined, cert: t.cert_file ? readFileSync(t.cert_file) : undefined, key: t.key_file ? readFileSync(t.key_file) : undefined }
       : undefined;
-    this.dispatcher = cfg.proxy_url ? new ProxyAgent({ uri: cfg.proxy_url, requestTls: connect, connect }) : new Agent({ connect });
+    this.dispatcher = cfg.proxy_url ? new (undici().ProxyAgent)({ uri: cfg.proxy_url, requestTls: connect, connect }) : new (undici().Agent)({ connect });
   }
 
   /** The Authorization header value, fetching a new token when none is valid. */
@@ -97,7 +97,7 @@ export class OAuth2Token {
     });
     let res: Dispatcher.ResponseData;
     try {
-      res = await request(this.cfg.token_url, { method: 'POST', body: form.toString(), headers, dispatcher: this.dispatcher, signal: AbortSignal.timeout(this.timeoutMs) });
+      res = await undici().request(this.cfg.token_url, { method: 'POST', body: form.toString(), headers, dispatcher: this.dispatcher, signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (e) {
       return fail(0, e instanceof Error ? e.message : String(e));
     }

@@ -6,3 +6,4 @@ export { parseDuration, formatDuration, DurationError, asUnixMs, asDurationMs, t
 export { STALE_NAN, isStaleNaN, formatFloat } from './value.js';
 export { PromtsError, formatPosition, type FilePosition } from './errors.js';
 export { sleep } from './sleep.js';
+export { undici } from './undici.js';

@@ -2,20 +2,23 @@
 // discovery's HttpClient only does GET today; this covers the http_client_config settings an
 // Alertmanager endpoint normally needs (basic_auth, authorization/bearer, tls_config).
 import { readFileSync } from 'node:fs';
-import { Agent, request } from 'undici';
+import type { Agent } from 'undici';
 import type { AlertmanagerConfig } from '../config/index.js';
 import type { NotifierAlert } from './notifier.js';
 import { NotifierError } from './errors.js';
+import { undici } from '../model/index.js';
 
 export class AlertPoster {
-  private readonly agent: Agent;
+  /** TLS settings are read with the config (so a bad file fails the reload); the agent on first send. */
+  private readonly connect: Record<string, unknown> = {};
+  private agent: Agent | undefined;
 
   constructor(
     private readonly cfg: AlertmanagerConfig,
     private readonly userAgent = 'Prometheus/2.42.0',
   ) {
     const t = cfg.tls_config;
-    const connect: Record<string, unknown> = {};
+    const connect = this.connect;
     if (t) {
       connect['rejectUnauthorized'] = !t.insecure_skip_verify;
       if (t.ca_file) connect['ca'] = readFileSync(t.ca_file);
@@ -23,7 +26,6 @@ export class AlertPoster {
       if (t.key_file) connect['key'] = readFileSync(t.key_file);
       if (t.server_name) connect['servername'] = t.server_name;
     }
-    this.agent = new Agent({ connect, keepAliveTimeout: 30_000 });
   }
 
   private authHeader(): string | undefined {
@@ -51,7 +53,7 @@ export class AlertPoster {
     const timeoutMs = this.cfg.timeout || 10_000;
     let res;
     try {
-      res = await request(url, { method: 'POST', body, headers, dispatcher: this.agent, signal: AbortSignal.timeout(timeoutMs) });
+      res = await undici().request(url, { method: 'POST', body, headers, dispatcher: (this.agent ??= new (undici().Agent)({ connect: this.connect, keepAliveTimeout: 30_000 })), signal: AbortSignal.timeout(timeoutMs) });
     } catch (e) {
       const name = (e as Error).name;
       if (name === 'TimeoutError' || name === 'AbortError') throw new NotifierError('timeout', `Post "${url}": context deadline exceeded`);
@@ -62,7 +64,7 @@ export class AlertPoster {
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    await this.agent?.close();
   }
 }
 

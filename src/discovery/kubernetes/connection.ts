@@ -6,10 +6,11 @@
 // socks, its own undici major) for the two GETs we need.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Agent, ProxyAgent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { KubernetesSDConfig } from '../../config/index.js';
 import { KubernetesSDError } from './errors.js';
 import { loadKubeconfig } from './kubeconfig.js';
+import { undici } from '../../model/index.js';
 
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
@@ -52,8 +53,8 @@ export function connect(cfg: KubernetesSDConfig, opts: ConnectOptions = {}): Con
   // Watches stay open for minutes without a byte: no body timeout; the watch asks the server
   // to end it (timeoutSeconds) instead.
   const dispatcher = parts.proxyUrl
-    ? new ProxyAgent({ uri: parts.proxyUrl, requestTls: parts.tls, connect: parts.tls, bodyTimeout: 0, headersTimeout: 60_000 })
-    : new Agent({ connect: parts.tls, bodyTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 30_000 });
+    ? new (undici().ProxyAgent)({ uri: parts.proxyUrl, requestTls: parts.tls, connect: parts.tls, bodyTimeout: 0, headersTimeout: 60_000 })
+    : new (undici().Agent)({ connect: parts.tls, bodyTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 30_000 });
   const ua = opts.userAgent ?? 'Prometheus/2.42.0';
   return {
     baseUrl: parts.baseUrl.replace(/\/+$/, ''),

@@ -2,9 +2,8 @@
 // does for Prometheus): list (paged), then watch from the list's resourceVersion; when the
 // server ends a watch, watch again from the last version seen; on 410 Gone (the version is too
 // old) list again. Errors are logged and retried with exponential backoff, never thrown out.
-import { request } from 'undici';
 import type { Logger } from '../../log/index.js';
-import { sleep } from '../../model/index.js';
+import { sleep, undici } from '../../model/index.js';
 import type { Connection } from './connection.js';
 import { KubernetesSDError } from './errors.js';
 import { objectKey, type K8sObject } from './objects.js';
@@ -97,7 +96,7 @@ export class Informer<T extends K8sObject> {
     let rv = '';
     do {
       const url = this.url({ limit: String(PAGE), ...(cont ? { continue: cont } : {}) });
-      const res = await request(url, { method: 'GET', headers: this.conn.headers(), dispatcher: this.conn.dispatcher, signal });
+      const res = await undici().request(url, { method: 'GET', headers: this.conn.headers(), dispatcher: this.conn.dispatcher, signal });
       const text = await res.body.text();
       if (res.statusCode === 410) throw new Gone();
       if (res.statusCode !== 200) throw statusError(url, res.statusCode, text);
@@ -133,7 +132,7 @@ export class Informer<T extends K8sObject> {
   /** One watch request; returns the last resourceVersion seen when the server ends it. */
   private async watch(rv: string, signal: AbortSignal): Promise<string> {
     const url = this.url({ watch: 'true', resourceVersion: rv, allowWatchBookmarks: 'true', timeoutSeconds: String(watchTimeoutSeconds()) });
-    const res = await request(url, { method: 'GET', headers: this.conn.headers(), dispatcher: this.conn.dispatcher, signal });
+    const res = await undici().request(url, { method: 'GET', headers: this.conn.headers(), dispatcher: this.conn.dispatcher, signal });
     if (res.statusCode === 410) {
       await res.body.dump();
       throw new Gone();

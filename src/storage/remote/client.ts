@@ -3,10 +3,11 @@
 // does: 5xx, network errors and timeouts are recoverable (retried with backoff); 429 only
 // with retry_on_http_429; any other non-2xx is final and the batch is counted as failed.
 import { readFileSync } from 'node:fs';
-import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { HTTPClientConfig, SigV4Config } from '../../config/index.js';
 import { authorizerFor, type Authorizer } from './auth.js';
 import { RemoteError } from './errors.js';
+import { undici } from '../../model/index.js';
 
 export interface RemoteClientOptions {
   readonly url: string;
@@ -30,7 +31,7 @@ export class RemoteClient {
     const http = opts.http ?? {};
     const tls = http.tls_config;
     const connect = tls ? { rejectUnauthorized: !tls.insecure_skip_verify, servername: tls.server_name || undefined, ca: tls.ca_file ? readFileSync(tls.ca_file) : undefined, cert: tls.cert_file ? readFileSync(tls.cert_file) : undefined, key: tls.key_file ? readFileSync(tls.key_file) : undefined } : undefined;
-    this.dispatcher = http.proxy_url ? new ProxyAgent({ uri: http.proxy_url, requestTls: connect, connect }) : new Agent({ connect, keepAliveTimeout: 30_000 });
+    this.dispatcher = http.proxy_url ? new (undici().ProxyAgent)({ uri: http.proxy_url, requestTls: connect, connect }) : new (undici().Agent)({ connect, keepAliveTimeout: 30_000 });
     this.headers = {};
     for (const [k, v] of Object.entries(opts.headers ?? {})) this.headers[k.toLowerCase()] = v;
     this.auth = authorizerFor(opts.url, opts.timeoutMs, http, opts.sigv4);
@@ -70,7 +71,7 @@ export class RemoteClient {
       const h = { ...this.headers, ...headers };
       // Credentials last: a SigV4 signature covers the final headers and the body.
       if (this.auth) await this.auth.authorize('POST', this.opts.url, h, body);
-      res = await request(this.opts.url, { method: 'POST', body, headers: h, signal: sig, dispatcher: this.dispatcher });
+      res = await undici().request(this.opts.url, { method: 'POST', body, headers: h, signal: sig, dispatcher: this.dispatcher });
     } catch (e) {
       const msg = timedOut() ? 'context deadline exceeded' : e instanceof Error ? e.message : String(e);
       throw new RemoteError('remote_recoverable', `Post "${this.opts.url}": ${msg}`, 'The remote end is unreachable or slow; samples stay in the WAL and are retried.');

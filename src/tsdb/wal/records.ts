@@ -215,7 +215,8 @@ export class SampleBatch {
 
 /**
  * Decodes a samples record into `out` (replacing its contents). The hot loop of WAL replay:
- * varints take Dec's 1-2 byte fast path and values are copied as raw bytes.
+ * varints take Dec's 1-2 byte fast path, and each value is copied as two 32-bit words (not
+ * read as a double), which keeps every NaN payload, StaleNaN among them, bit for bit.
  */
 export function decodeSamples(rec: Uint8Array, out: SampleBatch): void {
   const d = new Dec(rec);
@@ -228,12 +229,18 @@ export function decodeSamples(rec: Uint8Array, out: SampleBatch): void {
   out.ensure(Math.ceil(d.left / 10) + 1);
   const refs = out.refs;
   const ts = out.ts;
-  const vb = new Uint8Array(out.vs.buffer);
+  const words = new Uint32Array(out.vs.buffer, out.vs.byteOffset, out.vs.length * 2);
+  const b = d.b;
   let i = 0;
   while (d.left > 0) {
     refs[i] = baseRef + d.varint();
     ts[i] = baseT + d.varint();
-    d.f64Into(vb, i);
+    if (d.left < 8) throw new RecordDecodeError('unexpected end of record');
+    const p = d.pos;
+    // Big-endian on the wire; the Float64Array holds the machine's little-endian words.
+    words[2 * i + 1] = (b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!;
+    words[2 * i] = (b[p + 4]! << 24) | (b[p + 5]! << 16) | (b[p + 6]! << 8) | b[p + 7]!;
+    d.pos = p + 8;
     i++;
   }
   out.n = i;

@@ -403,13 +403,25 @@ export class DB implements Storage {
 
   /** Called after commits: compaction runs in the background when the head grew enough. */
   maybeCompact(): void {
-    if (this.opts.backgroundCompaction && !this.compacting && this.compactable()) setImmediate(() => void this.compactSafely());
+    if (this.opts.backgroundCompaction && !this.compacting && this.compactable() && Date.now() >= this.retryAt) setImmediate(() => void this.compactSafely());
   }
 
+  /**
+   * After a failed background compaction (a full disk, say) the next try waits 1 s, doubling to
+   * a minute, as Prometheus's db.run backs off: every commit asks for a compaction, and each
+   * try packs the whole head range again.
+   */
+  private backoffMs = 0;
+  private retryAt = 0;
+
   private async compactSafely(): Promise<void> {
+    if (Date.now() < this.retryAt) return;
     try {
       await this.compact();
+      this.backoffMs = 0;
     } catch (e) {
+      this.backoffMs = Math.min(60_000, Math.max(1000, this.backoffMs * 2));
+      this.retryAt = Date.now() + this.backoffMs;
       this.logger.error('compaction failed', { err: e instanceof Error ? e.message : String(e) });
     }
   }

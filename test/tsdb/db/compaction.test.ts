@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { copyFixture, debianBinary, freePort, runCommand, startProcess, tempDir, waitForHttp } from '../../helpers/index.js';
 import { openDB, CompactionError } from '../../../src/tsdb/index.js';
 import { Block, blockDirs, compactBlocks, setPageCacheBudget, writeBlock } from '../../../src/tsdb/block/index.js';
-import { Matcher } from '../../../src/model/index.js';
+import { Labels, Matcher } from '../../../src/model/index.js';
+import { createLogger } from '../../../src/log/index.js';
 import { digestAll, seriesOf, smallBlock, totalSamples } from './block-samples.js';
 import { instantSelect } from './promql-lite.js';
 
@@ -213,4 +214,38 @@ describe("Debian's tools read the compacted dir", { skip: debianBinary('promethe
       d.cleanup();
     }
   });
+});
+
+test('a head compaction that keeps failing is retried with backoff, not on every commit', { timeout: 60_000, skip: chattrWorks() ? false : 'chattr +i is not available here' }, async () => {
+  const d = tempDir('promts-backoff-');
+  const lines: string[] = [];
+  const logger = createLogger({ level: 'error', write: (l) => lines.push(l) });
+  const db = await openDB(d.path, { backgroundCompaction: true, workerThreads: false }, logger);
+  try {
+    const end = Math.floor(Date.now() / 15_000) * 15_000;
+    const app = db.appender();
+    // 4 h of one series: more than 1.5 block ranges, so every commit asks for a head compaction.
+    for (let t = end - 4 * H; t < end - 60_000; t += 15_000) app.append(0 as never, Labels.fromObject({ __name__: 'm' }), t, 1);
+    // The data dir takes no new entries: the block cannot be created.
+    execFileSync('chattr', ['+i', d.path]);
+    try {
+      await app.commit();
+      // ~1.5 s of commits, one every 50 ms.
+      for (let i = 0; i < 30; i++) {
+        const a = db.appender();
+        a.append(0 as never, Labels.fromObject({ __name__: 'm' }), end - 60_000 + i * 1000, 1);
+        await a.commit();
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      execFileSync('chattr', ['-i', d.path]);
+    }
+    const failed = lines.filter((l) => l.includes('msg="compaction failed"'));
+    // The first try at once, the next after 1 s; 30 tries without the backoff.
+    assert.ok(failed.length >= 1 && failed.length <= 3, `${failed.length} failed compactions logged:\n${failed.join('\n')}`);
+    assert.equal(db.blocks.length, 0);
+  } finally {
+    await db.close();
+    d.cleanup();
+  }
 });

@@ -57,6 +57,7 @@ export function compactBlocks(parentDir: string, dirs: readonly string[], opts: 
   const readers: { close(): void }[] = [];
   try {
     const sets: ChunkSeriesSet[] = [];
+    const symbols: string[][] = [];
     const metas: BlockMeta[] = [];
     for (const d of dirs) metas.push(readMeta(join(d, 'meta.json')).meta);
     const ulid = opts.ulid ?? newULID();
@@ -68,6 +69,7 @@ export function compactBlocks(parentDir: string, dirs: readonly string[], opts: 
       // Blocks are half-open [minTime, maxTime): the last wanted sample is at maxTime - 1.
       const index = IndexReader.open(join(d, 'index'));
       readers.push(index);
+      symbols.push(index.symbols);
       sets.push(new BlockChunkSeriesSet(index, tombstones, chunks, meta.minTime, meta.maxTime - 1));
     }
     // Even one parent goes through the merger: it mends a series whose own chunks overlap.
@@ -81,7 +83,7 @@ export function compactBlocks(parentDir: string, dirs: readonly string[], opts: 
       w.abort();
       throw e;
     }
-    return w.finish({ compaction: meta.compaction, timeRange: { minTime: meta.minTime, maxTime: meta.maxTime } });
+    return w.finish({ compaction: meta.compaction, timeRange: { minTime: meta.minTime, maxTime: meta.maxTime }, symbols: symbols.flat() });
   } finally {
     for (const r of readers) r.close();
   }

@@ -21,6 +21,11 @@ export interface FinishOptions {
   compaction?: BlockMeta['compaction'];
   /** The block's [minTime, maxTime) when it is not the samples' span (compacted or head blocks). */
   timeRange?: { minTime: number; maxTime: number };
+  /**
+   * Strings the index's symbol table lists besides the series' own: the sources' symbols, as
+   * Prometheus's compactor writes them (the parents' tables, or all of the head's strings).
+   */
+  symbols?: Iterable<string>;
 }
 
 export interface WrittenBlock {
@@ -95,7 +100,7 @@ export class BlockWriter {
         return null;
       }
       const tmp = this.tmp;
-      writeIndexFile(join(tmp, 'index'), this.series);
+      writeIndexFile(join(tmp, 'index'), this.series, opts.symbols);
       const meta: BlockMeta = {
         ulid: this.ulid,
         minTime: opts.timeRange?.minTime ?? this.minTime,

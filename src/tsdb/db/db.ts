@@ -278,7 +278,7 @@ export class DB implements Storage {
       if (!withHead || h.minTime === Infinity || h.maxTime === -Infinity) return;
       const { minTime: mint, maxTime: maxt } = h;
       // Blocks are half-open [mint, maxt): the head's last sample is at maxt, so maxt + 1.
-      const task = async (): Promise<WriteBlockTask> => ({ kind: 'writeBlock', parentDir: dir, ulid: newULID(), mint, maxt: maxt + 1, series: await packHeadRange(this.head, mint, maxt) });
+      const task = async (): Promise<WriteBlockTask> => ({ kind: 'writeBlock', parentDir: dir, ulid: newULID(), mint, maxt: maxt + 1, series: await packHeadRange(this.head, mint, maxt), symbols: this.head.postings.symbols() });
       await this.offload(task);
     });
   }
@@ -294,6 +294,7 @@ export class DB implements Storage {
       mint,
       maxt,
       series: await packHeadRange(this.head, mint, maxt - 1),
+      symbols: this.head.postings.symbols(),
     });
     const res = (await this.offload(task)) as Extract<TaskResult, { kind: 'writeBlock' }>;
     if (res.dir) {

@@ -16,6 +16,8 @@ export interface WriteBlockTask {
   maxt: number;
   /** The head's chunks for the range, in label order (packHeadRange). */
   series: PackedChunkSeries;
+  /** Every label name and value in the head, for the index's symbol table (as Prometheus writes it). */
+  symbols: string[];
 }
 
 export interface CheckpointTask {
@@ -52,7 +54,7 @@ export async function runTask(task: Task): Promise<TaskResult> {
       throw e;
     }
     // A head block spans the compacted range: [first sample, range end), as Prometheus writes it.
-    const written = w.finish({ timeRange: { minTime: task.mint, maxTime: task.maxt } });
+    const written = w.finish({ timeRange: { minTime: task.mint, maxTime: task.maxt }, symbols: task.symbols });
     return { kind: 'writeBlock', dir: written?.dir ?? null, meta: written?.meta ?? null };
   }
   if (task.kind === 'compactBlocks') {

@@ -139,6 +139,16 @@ export class MemPostings {
     return vals ? [...vals.keys()] : [];
   }
 
+  /** Every label name and value of the head's series (Prometheus's MemPostings.Symbols). */
+  symbols(): string[] {
+    const out: string[] = [];
+    for (const [name, vals] of this.m) {
+      out.push(name);
+      for (const v of vals.keys()) out.push(v);
+    }
+    return out;
+  }
+
   names(): string[] {
     return [...this.m.keys()];
   }

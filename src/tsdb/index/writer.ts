@@ -23,13 +23,18 @@ export class IndexWriteError extends PromtsError {
   }
 }
 
-/** Encodes an index for series given in label order (Go byte order; checked). */
-export function encodeIndex(series: readonly IndexSeriesInput[]): Buffer {
+/**
+ * Encodes an index for series given in label order (Go byte order; checked). `extraSymbols`
+ * join the symbol table beside the series' own strings: Prometheus's compactor writes the
+ * union of its sources' symbol tables, including strings of series it dropped.
+ */
+export function encodeIndex(series: readonly IndexSeriesInput[], extraSymbols: Iterable<string> = []): Buffer {
   // Symbols: every label name and value, sorted by UTF-8 bytes.
   // Prometheus's head always holds the all-series postings key ("", ""), so "" is a symbol
   // of every block it writes; keep it for byte-identical output.
   const symSet = new Set<string>(['']);
   for (const s of series) for (const x of s.labels.kv) symSet.add(x);
+  for (const x of extraSymbols) symSet.add(x);
   const symbols = [...symSet].sort(compareUtf8);
   const symIdx = new Map<string, number>();
   symbols.forEach((s, i) => symIdx.set(s, i));
@@ -192,6 +197,6 @@ export function encodeIndex(series: readonly IndexSeriesInput[]): Buffer {
 }
 
 /** Writes the index to `path` and fsyncs it. */
-export function writeIndexFile(path: string, series: readonly IndexSeriesInput[]): number {
-  return writeFileSynced(path, encodeIndex(series));
+export function writeIndexFile(path: string, series: readonly IndexSeriesInput[], extraSymbols?: Iterable<string>): number {
+  return writeFileSynced(path, encodeIndex(series, extraSymbols));
 }

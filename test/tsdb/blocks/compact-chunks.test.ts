@@ -137,12 +137,13 @@ describe('block compaction on chunks', () => {
     const out = tempDir('promts-compact-out-');
     try {
       const f = (t: number): number => Math.sin(t / 1e6);
-      const blk = writeBlock(parents.path, [series({ __name__: 'keep' }, 0, 2 * H, 15_000, f), series({ __name__: 'cut' }, 0, 2 * H, 15_000, f)])!;
+      const blk = writeBlock(parents.path, [series({ __name__: 'keep' }, 0, 2 * H, 15_000, f), series({ __name__: 'cut' }, 0, 2 * H, 15_000, f), series({ __name__: 'gone' }, 0, 2 * H, 15_000, f)])!;
       const b = Block.open(blk.dir);
       const ref = b.index.postings('__name__', 'cut')[0]!;
       const stones = new Tombstones();
-      // Deletes inside the third chunk (30 min .. 45 min) only.
+      // Deletes inside the third chunk (30 min .. 45 min) only, and all of `gone`.
       stones.add(ref, { mint: 35 * 60_000, maxt: 40 * 60_000 });
+      stones.add(b.index.postings('__name__', 'gone')[0]!, { mint: 0, maxt: 2 * H });
       writeTombstones(join(blk.dir, 'tombstones'), stones);
       const before = chunksBySeries([blk.dir]);
       const dumpBefore = promtool ? await promtoolDump(parents.path) : [];
@@ -160,6 +161,10 @@ describe('block compaction on chunks', () => {
       }
       assert.ok(samplesOf(res.dir, 'cut').every(([t]) => t < 35 * 60_000 || t > 40 * 60_000));
       assert.equal(res.meta.stats.numSamples, 2 * 480 - 21);
+      // As Prometheus's compactor: the series is gone, its strings stay in the symbol table.
+      const rewritten = Block.open(res.dir);
+      assert.equal(rewritten.index.postings('__name__', 'gone').length, 0);
+      assert.ok(rewritten.index.symbols.includes('gone'));
       if (promtool) assert.deepEqual(await promtoolDump(out.path), dumpBefore);
     } finally {
       parents.cleanup();
@@ -182,6 +187,11 @@ describe('head compaction on chunks', () => {
           for (let i = 0; i < 3; i++) refs[i] = app.append(refs[i] as never, lsets[i]!, t, i * 1e6 + (t - t0) / 15_000) as number;
           await app.commit();
         }
+        // A series only after the compacted range: not in the block, but its strings are in
+        // the block's symbol table, which lists all of the head's strings as Prometheus's does.
+        const later = db.appender();
+        later.append(0 as never, Labels.fromObject({ __name__: 'h_later' }), t0 + 3 * H, 1);
+        await later.commit();
         db.delete(t0 + 10 * 60_000, t0 + 20 * 60_000, [new Matcher('=', 'i', '1')]);
         // The head's completed chunks of series 0 in the first range, before compaction.
         const s0 = db.head.getByLabels(lsets[0]!)!;
@@ -197,6 +207,8 @@ describe('head compaction on chunks', () => {
         assert.equal(blk.meta.minTime, t0);
         assert.equal(blk.meta.maxTime, t0 + 2 * H);
         assert.equal(blk.meta.stats.numSamples, 3 * 480 - 41);
+        assert.equal(blk.meta.stats.numSeries, 3);
+        assert.ok(blk.index.symbols.includes('h_later'));
         const chunks = chunksBySeries([blk.dir]);
         assert.deepEqual(chunks.get('{__name__="h", i="0"}'), headChunks);
         const cut = samplesOf(blk.dir, 'h').filter(([, v]) => v >= 1e6 && v < 2e6);

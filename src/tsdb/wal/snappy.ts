@@ -1,5 +1,10 @@
 // Snappy block compression, as WAL records and remote-write bodies use it.
-import snappy from 'snappy';
+import { createRequire } from 'node:module';
+import type * as Snappy from 'snappy';
+
+/** The addon, loaded on first use (~10 ms): a server on an empty data dir needs it only once it writes. */
+let addon: typeof Snappy | undefined;
+const snappy = (): typeof Snappy => (addon ??= createRequire(import.meta.url)('snappy') as typeof Snappy);
 
 /**
  * copyOutputData: without it the addon hands back an external buffer that V8 neither counts
@@ -10,12 +15,12 @@ const COPY = { copyOutputData: true } as const;
 const COPY_BUF = { asBuffer: true, copyOutputData: true } as const;
 
 export function snappyCompress(b: Uint8Array): Buffer {
-  return snappy.compressSync(Buffer.from(b.buffer, b.byteOffset, b.length), COPY);
+  return snappy().compressSync(Buffer.from(b.buffer, b.byteOffset, b.length), COPY);
 }
 
 /** Throws the addon's error on corrupt input; callers say what was being read. */
 export function snappyDecompress(b: Uint8Array): Buffer {
-  return snappy.uncompressSync(Buffer.from(b.buffer, b.byteOffset, b.length), COPY_BUF) as Buffer;
+  return snappy().uncompressSync(Buffer.from(b.buffer, b.byteOffset, b.length), COPY_BUF) as Buffer;
 }
 
 /** Compressed blocks from this size on go to the addon; below it the JS decoder is quicker. */

@@ -3,7 +3,7 @@
 // `uvarint len | encoding byte | data | CRC32C(encoding+data)`. A chunk ref is
 // (segment index << 32) | offset within that segment; segment 000001 has index 0.
 import { closeSync, fsyncSync, openSync, readdirSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { crc32c } from '../crc32c.js';
 import { BlockCorruptError, BlockOpenError } from './errors.js';
 import { PagedFile } from '../paged_file.js';
@@ -31,6 +31,11 @@ export function listSegmentFiles(dir: string): string[] {
     .filter((n) => /^\d+$/.test(n))
     .sort((a, b) => Number(a) - Number(b))
     .map((n) => join(dir, n));
+}
+
+/** The file name of segment `i` (counting from 0): 000001, 000002, … */
+function segmentName(i: number): string {
+  return String(i + 1).padStart(6, '0');
 }
 
 /** The chunk that a ref points at: a view into the segment bytes, not a copy. */
@@ -70,10 +75,18 @@ export class ChunkReader implements ChunkSource {
    */
   private readonly verified: (Uint8Array | undefined)[] = [];
 
-  private constructor(private readonly segs: readonly PagedFile[]) {}
+  private constructor(
+    private readonly dir: string,
+    private readonly segs: readonly PagedFile[],
+  ) {}
 
   static open(chunksDir: string): ChunkReader {
     const files = listSegmentFiles(chunksDir);
+    // Chunk refs address segments by position, so a gap would send reads to the wrong file.
+    files.forEach((f, i) => {
+      const want = join(chunksDir, segmentName(i));
+      if (f !== want) throw new BlockCorruptError(want, undefined, `chunk segment file is missing (found ${basename(f)} after it)`);
+    });
     const segs: PagedFile[] = [];
     try {
       for (const f of files) {
@@ -94,7 +107,7 @@ export class ChunkReader implements ChunkSource {
       for (const seg of segs) seg.close();
       throw e;
     }
-    return new ChunkReader(segs);
+    return new ChunkReader(chunksDir, segs);
   }
 
   /** Total bytes of all segment files. */
@@ -133,7 +146,7 @@ export class ChunkReader implements ChunkSource {
     const seg = Math.floor(ref / TWO32);
     const off = ref - seg * TWO32;
     const f = this.segs[seg];
-    if (f === undefined) throw new BlockCorruptError(this.segs[0]?.path ?? 'chunks', undefined, `chunk ref ${ref} points at segment index ${seg}, but there are only ${this.segs.length} segment files`);
+    if (f === undefined) throw new BlockCorruptError(join(this.dir, segmentName(seg)), undefined, `chunk segment file is missing: chunk ref ${ref} points into it, and the block has ${this.segs.length} segment files`);
     const file = f.path;
     const size = f.size;
     if (off < SEGMENT_HEADER_SIZE || off >= size) throw new BlockCorruptError(file, off, `chunk ref points outside the segment file (size ${size})`);
@@ -211,7 +224,7 @@ export class ChunkWriter {
   private cut(): void {
     this.finishFile();
     this.seq++;
-    const name = join(this.dir, String(this.seq + 1).padStart(6, '0'));
+    const name = join(this.dir, segmentName(this.seq));
     this.fd = openSync(name, 'w', 0o666);
     this.buf.writeUInt32BE(CHUNKS_MAGIC, 0);
     this.buf.writeUInt32BE(CHUNKS_FORMAT_V1 << 24, 4);

@@ -22,6 +22,9 @@ import { snapshotBlock } from './snapshot.js';
 import { CompactionError } from './errors.js';
 import type { CompactMode } from '../block/index.js';
 
+/** How long head truncation waits for queriers that began before a head compaction (Prometheus waits without limit). */
+const READER_WAIT_MS = 5 * 60_000;
+
 export interface DBOptions {
   /** --storage.tsdb.retention.time in ms; 0 disables. Default 15d, or none when retentionSize is set. */
   retentionTime?: number;
@@ -297,12 +300,38 @@ export class DB implements Storage {
       symbols: this.head.postings.symbols(),
     });
     const res = (await this.offload(task)) as Extract<TaskResult, { kind: 'writeBlock' }>;
+    // Queriers opened from here on see the new block; those opened before it may still read
+    // the head's copy of its samples, which truncation is about to drop.
+    const before = [...this.head.readers].filter((r) => r.mint < maxt);
     if (res.dir) {
       this.blocks.push(Block.open(res.dir));
       this.blocks.sort((a, b) => a.meta.minTime - b.meta.minTime);
       this.logger.info('write block', { mint, maxt, ulid, duration: `${(performance.now() - start).toFixed(3)}ms` });
     }
+    await this.waitForReaders(before, mint, maxt);
     await this.truncateHead(maxt);
+  }
+
+  /**
+   * Waits until the given head queriers are closed, as Prometheus's compactor waits for pending
+   * readers before truncating the head: a query running across a compaction would otherwise
+   * miss the samples that moved into the new block. Gives up (with a warning) after
+   * READER_WAIT_MS, so a querier that is never closed cannot stop the head from shrinking.
+   */
+  private async waitForReaders(readers: readonly object[], mint: number, maxt: number): Promise<void> {
+    const deadline = Date.now() + READER_WAIT_MS;
+    let logged = false;
+    for (;;) {
+      const pending = readers.filter((r) => this.head.readers.has(r as never)).length;
+      if (pending === 0 || this.closed) return;
+      if (Date.now() > deadline) {
+        this.logger.warn('Truncating the head while queries still read it', { pending, mint, maxt });
+        return;
+      }
+      if (!logged) this.logger.info('Waiting for pending readers before truncating the head', { pending, mint, maxt });
+      logged = true;
+      await new Promise((r) => setTimeout(r, 10));
+    }
   }
 
   /**

@@ -86,6 +86,11 @@ export class Head {
   readonly tombstones = new Map<number, Array<[number, number]>>();
   /** Reused by appenders to encode WAL records. */
   readonly encoder = new RecordEncoder();
+  /**
+   * Open queriers and the ranges they read. Truncation must not drop chunks from under a
+   * querier that began before the block holding them was added (DB.compactHeadRange waits).
+   */
+  readonly readers = new Set<{ readonly mint: number; readonly maxt: number }>();
   /** Exemplar storage (exemplars.ts); capacity 0 (off) until the DB sizes it. exemplar-storage hook. */
   readonly exemplars = new CircularExemplarStorage(0);
 

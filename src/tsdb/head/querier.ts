@@ -214,9 +214,11 @@ export class HeadQuerier implements Querier {
 
   constructor(
     private readonly head: Head,
-    private readonly mint: number,
-    private readonly maxt: number,
-  ) {}
+    readonly mint: number,
+    readonly maxt: number,
+  ) {
+    head.readers.add(this);
+  }
 
   select(sortSeries: boolean, _hints: SelectHints | undefined, ...matchers: Matcher[]): SeriesSet {
     const refs = this.head.selectRefs(matchers);
@@ -247,5 +249,7 @@ export class HeadQuerier implements Querier {
     return [...set].sort(compareUtf8);
   }
 
-  close(): void {}
+  close(): void {
+    this.head.readers.delete(this);
+  }
 }

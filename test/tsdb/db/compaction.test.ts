@@ -73,6 +73,41 @@ describe('leveled compaction', () => {
     }
   });
 
+  test('a query running across a head compaction sees every sample: the head is truncated only once it is closed', { timeout: 60_000 }, async () => {
+    const d = tempDir('promts-compact-reader-');
+    const db = await openDB(d.path, { ...DB_OPTS, workerThreads: false });
+    try {
+      const t0 = 100 * 2 * H;
+      const lsets = [0, 1, 2].map((i) => Labels.fromObject({ __name__: 'r', i: String(i) }));
+      let written = 0;
+      for (let t = t0; t < t0 + 3.5 * H; t += 15_000) {
+        const app = db.appender();
+        for (const l of lsets) app.append(0 as never, l, t, t);
+        await app.commit();
+        written += lsets.length;
+      }
+      const q = db.querier(t0, t0 + 4 * H);
+      const set = q.select(true, undefined, new Matcher('=', '__name__', 'r'));
+      // The block for the first 2 h is written while the query is open (its series not read yet).
+      const compaction = db.compactHeadRange(t0, t0 + 2 * H);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(db.blocks.length, 1, 'the block is written and visible to new queries');
+      let read = 0;
+      while (set.next()) {
+        const it = set.at().iterator();
+        while (it.next()) read++;
+      }
+      assert.equal(read, written, 'the open query still reads the samples that moved into the block');
+      q.close();
+      await compaction;
+      assert.ok(db.head.minTime >= t0 + 2 * H, 'the head was truncated once the query closed');
+      assert.equal(totalSamples(digestAll(db)), written);
+    } finally {
+      await db.close();
+      d.cleanup();
+    }
+  });
+
   test('a query that began before a compaction still reads the parents it holds after they are deleted', { timeout: 120_000 }, async () => {
     const d = fixtureWithNewerBlock();
     // No page cache: every read of the parents goes to their (by then deleted) files.

@@ -77,7 +77,7 @@ export function buildWebDeps(r: Running, lifecycle: { reload: () => Promise<void
     formatQuery: (q) => prettyExpr(parseExpr(q)),
     admin: {
       deleteSeries: async (mint, maxt, sets) => {
-        for (const ms of sets) r.db?.delete(mint, maxt, ms);
+        for (const ms of sets) await r.db?.delete(mint, maxt, ms);
       },
       cleanTombstones: async () => {
         await r.db?.cleanTombstones();

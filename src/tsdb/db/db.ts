@@ -376,19 +376,26 @@ export class DB implements Storage {
    * delete_series): tombstones in the head (logged to the WAL) and in each overlapping block's
    * tombstones file. Returns the number of series affected (head + blocks).
    */
-  delete(mint: number, maxt: number, matchers: readonly Matcher[]): number {
-    let n = 0;
-    for (const b of this.blocks) {
-      if (b.meta.minTime > maxt || b.meta.maxTime <= mint) continue;
-      const refs = postingsForMatchers(b.index, matchers);
-      if (refs.length === 0) continue;
-      const iv = { mint: Math.max(mint, b.meta.minTime), maxt: Math.min(maxt, b.meta.maxTime) };
-      for (let i = 0; i < refs.length; i++) b.tombstones.add(refs[i]!, iv);
-      writeTombstones(join(b.dir, 'tombstones'), b.tombstones);
-      writeMeta(join(b.dir, 'meta.json'), { ...b.meta, stats: { ...b.meta.stats, numTombstones: b.tombstones.numIntervals() } });
-      n += refs.length;
-    }
-    return n + this.head.delete(mint, maxt, matchers);
+  /**
+   * Runs after any compaction in progress, as Prometheus's Delete takes the compaction lock: a
+   * compaction reads its sources' tombstones when it starts, so a delete landing in the middle
+   * would be lost with the parents (or, for the head, truncated away) and the samples return.
+   */
+  delete(mint: number, maxt: number, matchers: readonly Matcher[]): Promise<number> {
+    return this.exclusive(async () => {
+      let n = 0;
+      for (const b of this.blocks) {
+        if (b.meta.minTime > maxt || b.meta.maxTime <= mint) continue;
+        const refs = postingsForMatchers(b.index, matchers);
+        if (refs.length === 0) continue;
+        const iv = { mint: Math.max(mint, b.meta.minTime), maxt: Math.min(maxt, b.meta.maxTime) };
+        for (let i = 0; i < refs.length; i++) b.tombstones.add(refs[i]!, iv);
+        writeTombstones(join(b.dir, 'tombstones'), b.tombstones);
+        writeMeta(join(b.dir, 'meta.json'), { ...b.meta, stats: { ...b.meta.stats, numTombstones: b.tombstones.numIntervals() } });
+        n += refs.length;
+      }
+      return n + this.head.delete(mint, maxt, matchers);
+    });
   }
 
   /** Deletes blocks beyond the time and size retention, oldest first. */

@@ -192,7 +192,7 @@ describe('head compaction on chunks', () => {
         const later = db.appender();
         later.append(0 as never, Labels.fromObject({ __name__: 'h_later' }), t0 + 3 * H, 1);
         await later.commit();
-        db.delete(t0 + 10 * 60_000, t0 + 20 * 60_000, [new Matcher('=', 'i', '1')]);
+        await db.delete(t0 + 10 * 60_000, t0 + 20 * 60_000, [new Matcher('=', 'i', '1')]);
         // The head's completed chunks of series 0 in the first range, before compaction.
         const s0 = db.head.getByLabels(lsets[0]!)!;
         const headChunks: Chunk[] = [];

@@ -73,6 +73,36 @@ describe('leveled compaction', () => {
     }
   });
 
+  test('a delete issued while blocks are being merged applies to the merged block: the samples stay deleted', { timeout: 120_000 }, async () => {
+    const d = fixtureWithNewerBlock();
+    try {
+      const db = await openDB(d.path, { ...DB_OPTS, workerThreads: true });
+      const gappy = [new Matcher('=', '__name__', 'fixture_gappy')];
+      const gappySeries = (q: Parameters<typeof digestAll>[0]): number => [...digestAll(q).keys()].filter((k) => k.includes('fixture_gappy')).length;
+      assert.ok(gappySeries(db) > 0);
+      // The merge runs in the worker thread; the delete arrives once it is writing the new
+      // block (its parents' tombstones already read).
+      const compaction = db.compact();
+      let writing = false;
+      void compaction.finally(() => (writing = true));
+      while (!writing) {
+        writing = readdirSync(d.path).some((n) => n.endsWith('.tmp-for-creation'));
+        await new Promise((r) => setImmediate(r));
+      }
+      const deleted = db.delete(-8.64e15, 8.64e15, gappy);
+      await compaction;
+      assert.ok((await deleted) > 0);
+      assert.equal(db.blocks.length, 3, 'the first three blocks were merged');
+      assert.equal(gappySeries(db), 0);
+      await db.close();
+      const again = await openDB(d.path, DB_OPTS);
+      assert.equal(gappySeries(again), 0, 'still deleted after a restart');
+      await again.close();
+    } finally {
+      d.cleanup();
+    }
+  });
+
   test('a query running across a head compaction sees every sample: the head is truncated only once it is closed', { timeout: 60_000 }, async () => {
     const d = tempDir('promts-compact-reader-');
     const db = await openDB(d.path, { ...DB_OPTS, workerThreads: false });

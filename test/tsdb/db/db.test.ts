@@ -172,7 +172,7 @@ describe('deletion', () => {
       await db.compact();
       assert.ok(db.blocks.length > 0 && db.headStats().numSeries === 3, 'data in blocks and head');
       const [from, to] = [t0 + hour + 7_000, t0 + 3 * hour];
-      assert.equal(db.delete(from, to, [new Matcher('=', 'i', '1')]) > 0, true);
+      assert.equal((await db.delete(from, to, [new Matcher('=', 'i', '1')])) > 0, true);
       const want = expected(3, n, t0);
       for (const k of [...want.keys()]) {
         const [i, t] = k.split('@').map(Number) as [number, number];

@@ -23,6 +23,14 @@ function prometheusUpAnswer(): unknown {
   throw new Error('no recorded answer for up at 01:30');
 }
 
+/** `promts server` flags for dataDir with an empty config (in cfgDir) on a free port. */
+async function serverArgs(dataDir: string, cfgDir: string): Promise<{ args: string[]; base: string }> {
+  const cfg = join(cfgDir, 'prometheus.yml');
+  writeFileSync(cfg, 'global:\n  scrape_interval: 1m\n');
+  const port = await freePort();
+  return { args: [`--config.file=${cfg}`, `--storage.tsdb.path=${dataDir}`, `--web.listen-address=127.0.0.1:${port}`, ...FLAGS], base: `http://127.0.0.1:${port}` };
+}
+
 async function up(base: string, time: number): Promise<{ status: string; error?: string; data?: unknown }> {
   const r = await fetch(`${base}/api/v1/query?query=up&time=${time}`);
   return (await r.json()) as { status: string; error?: string; data?: unknown };
@@ -33,21 +41,17 @@ test('a block with a damaged index stops the start naming the file, offset and r
   const aside = tempDir('promts-damaged-aside-');
   try {
     truncateSync(join(d.path, DAMAGED, 'index'), 20_000);
-    const cfg = join(aside.path, 'prometheus.yml');
-    writeFileSync(cfg, 'global:\n  scrape_interval: 1m\n');
-    const port = await freePort();
-    const args = ['server', `--config.file=${cfg}`, `--storage.tsdb.path=${d.path}`, `--web.listen-address=127.0.0.1:${port}`, ...FLAGS];
-    const r = await runCli(args, { timeoutMs: 30_000 });
+    const { args, base } = await serverArgs(d.path, aside.path);
+    const r = await runCli(['server', ...args], { timeoutMs: 30_000 });
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /Opening storage failed/);
     assert.match(r.stderr, new RegExp(`${join(d.path, DAMAGED, 'index')}: at byte offset \\d+`));
     assert.match(r.stderr, /move the block directory out of the data dir/);
 
     renameSync(join(d.path, DAMAGED), join(aside.path, DAMAGED));
-    const s = startServer(args.slice(1));
+    const s = startServer(args);
     try {
-      await waitForHttp(`http://127.0.0.1:${port}/-/ready`, 30_000, s);
-      const base = `http://127.0.0.1:${port}`;
+      await waitForHttp(`${base}/-/ready`, 30_000, s);
       assert.deepEqual((await up(base, IN_FIRST_BLOCK)).data, prometheusUpAnswer());
       assert.deepEqual((await up(base, IN_DAMAGED_BLOCK)).data, { resultType: 'vector', result: [] });
     } finally {
@@ -64,12 +68,9 @@ test('a missing chunk segment: queries that need it fail naming the missing file
   const cfgDir = tempDir('promts-damaged-cfg-');
   try {
     rmSync(join(d.path, DAMAGED, 'chunks', '000001'));
-    const cfg = join(cfgDir.path, 'prometheus.yml');
-    writeFileSync(cfg, 'global:\n  scrape_interval: 1m\n');
-    const port = await freePort();
-    const s = startServer([`--config.file=${cfg}`, `--storage.tsdb.path=${d.path}`, `--web.listen-address=127.0.0.1:${port}`, ...FLAGS]);
+    const { args, base } = await serverArgs(d.path, cfgDir.path);
+    const s = startServer(args);
     try {
-      const base = `http://127.0.0.1:${port}`;
       await waitForHttp(`${base}/-/ready`, 30_000, s);
       const bad = await up(base, IN_DAMAGED_BLOCK);
       assert.equal(bad.status, 'error');

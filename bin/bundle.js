@@ -14,6 +14,13 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
+/**
+ * Defined once at the top of each bundle, where `require` is still CommonJS's own (a module
+ * may declare a local of that name): the file URL of a path relative to the bundle.
+ */
+const URL_OF = '__promtsFileUrl';
+const BANNER = `'use strict';\nconst ${URL_OF} = (p) => require('node:url').pathToFileURL(require('node:path').join(__dirname, p)).href;`;
+
 /** esbuild plugin: import.meta.url -> the file URL of the module's file in dist/. */
 function ownImportMetaUrl(outfile) {
   return {
@@ -23,8 +30,7 @@ function ownImportMetaUrl(outfile) {
         const src = await readFile(args.path, 'utf8');
         if (!src.includes('import.meta.url')) return undefined;
         const rel = relative(dirname(outfile), args.path).split('\\').join('/');
-        const url = `require('node:url').pathToFileURL(require('node:path').join(__dirname, ${JSON.stringify(rel)})).href`;
-        return { contents: src.replaceAll('import.meta.url', url), loader: 'js' };
+        return { contents: src.replaceAll('import.meta.url', `${URL_OF}(${JSON.stringify(rel)})`), loader: 'js' };
       });
     },
   };
@@ -41,6 +47,7 @@ for (const name of ['fastpath', 'serverpath']) {
     target: 'node20',
     packages: 'external',
     logLevel: 'warning',
+    banner: { js: BANNER },
     plugins: [ownImportMetaUrl(outfile)],
   });
 }

@@ -7,3 +7,4 @@ export { STALE_NAN, isStaleNaN, formatFloat } from './value.js';
 export { PromtsError, formatPosition, type FilePosition } from './errors.js';
 export { sleep } from './sleep.js';
 export { undici } from './undici.js';
+export { lazyPackage } from './lazy.js';

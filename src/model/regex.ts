@@ -1,14 +1,13 @@
-import { createRequire } from 'node:module';
 import type { RE2JS } from 're2js';
-
-let re2js: typeof RE2JS | undefined;
+import { lazyPackage } from './lazy.js';
 
 /**
  * The RE2 engine, loaded on first use: evaluating re2js's module costs ~30 ms, which a
  * `promts tsdb` command whose matchers all take a shortcut below never needs to pay.
  */
+const re2js = lazyPackage<{ RE2JS: typeof RE2JS }>('re2js');
 function re2(): typeof RE2JS {
-  return (re2js ??= (createRequire(import.meta.url)('re2js') as { RE2JS: typeof RE2JS }).RE2JS);
+  return re2js().RE2JS;
 }
 
 /** Compiles `^(?:source)$`; throws RegexError with Go's wording when it is not valid RE2 syntax. */

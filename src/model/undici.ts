@@ -1,13 +1,8 @@
-// The HTTP client library, loaded on first use. Loading undici takes ~110 ms, a quarter of
-// `promts server`'s start to /-/ready, and nothing before ready needs it: scrapes, remote
-// write, notifications and service discovery all begin after. Importing it statically from
-// any module the server reaches at start-up would put that back; take types with
-// `import type` and values from undici().
-import { createRequire } from 'node:module';
+// The HTTP client library, loaded on first use: loading undici takes ~110 ms, a quarter of
+// `promts server`'s start to /-/ready, and nothing before ready needs it (scrapes, remote
+// write, notifications and service discovery all begin after). Take types with `import type`
+// and values from undici().
 import type * as Undici from 'undici';
+import { lazyPackage } from './lazy.js';
 
-let lib: typeof Undici | undefined;
-
-export function undici(): typeof Undici {
-  return (lib ??= createRequire(import.meta.url)('undici') as typeof Undici);
-}
+export const undici = lazyPackage<typeof Undici>('undici');

@@ -1,10 +1,9 @@
 // Snappy block compression, as WAL records and remote-write bodies use it.
-import { createRequire } from 'node:module';
 import type * as Snappy from 'snappy';
+import { lazyPackage } from '../../model/index.js';
 
 /** The addon, loaded on first use (~10 ms): a server on an empty data dir needs it only once it writes. */
-let addon: typeof Snappy | undefined;
-const snappy = (): typeof Snappy => (addon ??= createRequire(import.meta.url)('snappy') as typeof Snappy);
+const snappy = lazyPackage<typeof Snappy>('snappy');
 
 /**
  * copyOutputData: without it the addon hands back an external buffer that V8 neither counts

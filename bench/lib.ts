@@ -2,7 +2,7 @@
 // one run, read their CPU time and memory from /proc, and print ratios. Absolute times on a
 // shared machine mean little; the ratio in one run is the figure we keep.
 import { readFileSync } from 'node:fs';
-import { debianBinary, startProcess, type RunningProcess } from '../test/helpers/index.js';
+import { debianBinary, startProcess, waitForHttp, type RunningProcess } from '../test/helpers/index.js';
 import { sysconf } from './sysconf.js';
 
 export interface ProcStats {
@@ -82,4 +82,20 @@ const raw = {};
 for (const a of process.argv.slice(1)) { const m = /^--([^=]+)=(.*)$/.exec(a); if (m) raw[m[1]] = m[2]; }
 process.exit(await runServer(resolveServerOptions(raw)));`;
   return startProcess(process.execPath, [...nodeFlags, '--import', 'tsx', '--input-type=module', '-e', script, '--', ...args]);
+}
+
+/**
+ * Starts a server with `start` and waits for `${base}/-/ready`; resolves to the process (the
+ * caller stops it) and the ms from start to ready.
+ */
+export async function startUntilReady(start: () => RunningProcess, base: string): Promise<{ p: RunningProcess; readyMs: number }> {
+  const t0 = performance.now();
+  const p = start();
+  try {
+    await waitForHttp(`${base}/-/ready`, 300_000, p);
+  } catch (e) {
+    await p.stop();
+    throw e;
+  }
+  return { p, readyMs: performance.now() - t0 };
 }

@@ -5,18 +5,13 @@
 // promts reads pages through its own cache (src/tsdb/paged_file.ts). Prints ratios.
 //
 //   npm run build && node dist/bench/tsdb-open.js [blocks=6] [series=50000]
-import { cpSync, existsSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { freePort, startProcess, tempDir, waitForHttp, type RunningProcess } from '../test/helpers/index.js';
+import { cpSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort, startProcess, startServer, tempDir, type RunningProcess } from '../test/helpers/index.js';
 import { writeBlock, type BlockSeriesInput } from '../src/tsdb/block/index.js';
 import { Labels } from '../src/model/index.js';
-import { printRows, procStats, prometheusBinary } from './lib.js';
+import { printRows, procStats, prometheusBinary, startUntilReady } from './lib.js';
 
-// The built CLI, as a user starts it (start-up time is part of the figure; run `npm run build` first).
-const here = dirname(fileURLToPath(import.meta.url));
-const root = existsSync(join(here, '..', 'package.json')) ? resolve(here, '..') : resolve(here, '..', '..');
-const cli = join(root, 'bin', 'run.cjs');
 
 const H2 = 2 * 3600 * 1000;
 const STEP = 15_000;
@@ -45,11 +40,8 @@ function generate(dir: string, blocks: number, series: number): number {
 }
 
 async function measure(start: () => RunningProcess, base: string, atMs: number): Promise<{ readyMs: number; rssReady: number; queryMs: number; rssQuery: number; result: string }> {
-  const t0 = performance.now();
-  const p = start();
+  const { p, readyMs } = await startUntilReady(start, base);
   try {
-    await waitForHttp(`${base}/-/ready`, 300_000, p);
-    const readyMs = performance.now() - t0;
     await new Promise((r) => setTimeout(r, 1000));
     const rssReady = procStats(p.pid).rssBytes;
     // Reads the newest samples of every series (the last chunk of each in the newest block).
@@ -86,7 +78,8 @@ async function main(): Promise<void> {
     // Max block duration 2h: neither server starts compacting the blocks while measured.
     const args = (dir: string, port: number): string[] => [`--config.file=${cfg}`, `--storage.tsdb.path=${dir}`, `--web.listen-address=127.0.0.1:${port}`, '--storage.tsdb.retention.time=10y', '--storage.tsdb.max-block-duration=2h', '--log.level=warn'];
     const [pPort, qPort] = [await freePort(), await freePort()];
-    const ours = await measure(() => startProcess(process.execPath, [cli, 'server', ...args(copy('promts'), pPort)]), `http://127.0.0.1:${pPort}`, end - 1);
+    // The built CLI, as a user starts it (start-up time is part of the figure; run `npm run build` first).
+    const ours = await measure(() => startServer(args(copy('promts'), pPort)), `http://127.0.0.1:${pPort}`, end - 1);
     const theirs = await measure(() => startProcess(prom, args(copy('prom'), qPort)), `http://127.0.0.1:${qPort}`, end - 1);
     if (ours.result !== theirs.result) throw new Error(`answers differ: promts ${ours.result}, prometheus ${theirs.result}`);
     const mib = (b: number): number => b / 1048576;

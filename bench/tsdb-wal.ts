@@ -8,10 +8,10 @@ import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, startProcess, startServer, tempDir, waitForHttp, type RunningProcess } from '../test/helpers/index.js';
+import { freePort, startProcess, startServer, tempDir, type RunningProcess } from '../test/helpers/index.js';
 import { openDB } from '../src/tsdb/index.js';
 import { Labels } from '../src/model/index.js';
-import { printRows, procStats, prometheusBinary } from './lib.js';
+import { printRows, procStats, prometheusBinary, startUntilReady } from './lib.js';
 
 const self = fileURLToPath(import.meta.url);
 
@@ -60,11 +60,8 @@ function runChild(dir: string): Promise<ChildResult & { wallMs: number }> {
 /** Starts a server (prometheus, or the built `promts server`) on dir; returns ms to /-/ready and RSS once ready. */
 async function runServer(start: (args: string[]) => RunningProcess, dir: string, cfg: string): Promise<{ readyMs: number; rss: number; cpuMs: number }> {
   const port = await freePort();
-  const t0 = performance.now();
-  const p = start([`--config.file=${cfg}`, `--storage.tsdb.path=${dir}`, `--web.listen-address=127.0.0.1:${port}`]);
+  const { p, readyMs } = await startUntilReady(() => start([`--config.file=${cfg}`, `--storage.tsdb.path=${dir}`, `--web.listen-address=127.0.0.1:${port}`]), `http://127.0.0.1:${port}`);
   try {
-    await waitForHttp(`http://127.0.0.1:${port}/-/ready`, 300_000, p);
-    const readyMs = performance.now() - t0;
     const cpuMs = procStats(p.pid).cpuSeconds * 1000;
     await new Promise((r) => setTimeout(r, 500));
     return { readyMs, cpuMs, rss: procStats(p.pid).rssBytes };

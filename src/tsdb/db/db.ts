@@ -13,7 +13,7 @@ import { StorageError } from '../../storage/index.js';
 import { Block, MergeQuerier, openBlocks, newULID, postingsForMatchers, writeMeta, writeTombstones } from '../block/index.js';
 import type { Matcher } from '../../model/index.js';
 import { ChunkDiskMapper } from '../chunks/index.js';
-import { Head, HeadAppender, packHeadRange, replayHead, rangeForTimestamp, type HeadCardinality, type HeadStats, type ReplayProgress, type ExemplarQueryResult, type ExemplarStats } from '../head/index.js';
+import { Head, HeadAppender, packHeadRange, type HeadReader, replayHead, rangeForTimestamp, type HeadCardinality, type HeadStats, type ReplayProgress, type ExemplarQueryResult, type ExemplarStats } from '../head/index.js';
 import { WAL, deleteCheckpoints, removeTmpDirs } from '../wal/index.js';
 import { acquireLock } from './lock.js';
 import { TaskError, TaskWorker, runTask, type Task, type TaskResult, type WriteBlockTask } from './tasks.js';
@@ -318,11 +318,11 @@ export class DB implements Storage {
    * miss the samples that moved into the new block. Gives up (with a warning) after
    * READER_WAIT_MS, so a querier that is never closed cannot stop the head from shrinking.
    */
-  private async waitForReaders(readers: readonly object[], mint: number, maxt: number): Promise<void> {
+  private async waitForReaders(readers: readonly HeadReader[], mint: number, maxt: number): Promise<void> {
     const deadline = Date.now() + READER_WAIT_MS;
     let logged = false;
     for (;;) {
-      const pending = readers.filter((r) => this.head.readers.has(r as never)).length;
+      const pending = readers.filter((r) => this.head.readers.has(r)).length;
       if (pending === 0 || this.closed) return;
       if (Date.now() > deadline) {
         this.logger.warn('Truncating the head while queries still read it', { pending, mint, maxt });
@@ -374,9 +374,8 @@ export class DB implements Storage {
   /**
    * Deletes samples in [mint, maxt] of the series matching all matchers (the admin API's
    * delete_series): tombstones in the head (logged to the WAL) and in each overlapping block's
-   * tombstones file. Returns the number of series affected (head + blocks).
-   */
-  /**
+   * tombstones file. Resolves to the number of series affected (head + blocks).
+   *
    * Runs after any compaction in progress, as Prometheus's Delete takes the compaction lock: a
    * compaction reads its sources' tombstones when it starts, so a delete landing in the middle
    * would be lost with the parents (or, for the head, truncated away) and the samples return.

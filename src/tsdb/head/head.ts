@@ -64,6 +64,12 @@ export interface HeadCardinality {
 
 const EMPTY_CHUNK = new Uint8Array(2);
 
+/** An open querier of the head and the range it reads (see Head.readers). */
+export interface HeadReader {
+  readonly mint: number;
+  readonly maxt: number;
+}
+
 export class Head {
   readonly chunkRange: number;
   readonly logger: Logger;
@@ -90,7 +96,7 @@ export class Head {
    * Open queriers and the ranges they read. Truncation must not drop chunks from under a
    * querier that began before the block holding them was added (DB.compactHeadRange waits).
    */
-  readonly readers = new Set<{ readonly mint: number; readonly maxt: number }>();
+  readonly readers = new Set<HeadReader>();
   /** Exemplar storage (exemplars.ts); capacity 0 (off) until the DB sizes it. exemplar-storage hook. */
   readonly exemplars = new CircularExemplarStorage(0);
 

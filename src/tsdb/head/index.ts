@@ -1,5 +1,5 @@
 // tsdb/head: the in-memory, appendable newest part of the TSDB.
-export { Head, type HeadOptions, type HeadStats, type HeadCardinality, type CardinalityStat } from './head.js';
+export { Head, type HeadOptions, type HeadReader, type HeadStats, type HeadCardinality, type CardinalityStat } from './head.js';
 export { HeadAppender } from './appender.js';
 export { HeadQuerier, HeadSeriesIterator } from './querier.js';
 export { MemSeries, computeChunkEndTime, rangeForTimestamp, memChunkPut, type ChunkSink } from './series.js';
